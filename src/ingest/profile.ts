@@ -61,3 +61,32 @@ export class DecodeError extends Error {
     super(detail);
   }
 }
+
+/** A publish that passed the broker's authentication and ACL, handed to the ingest. */
+export interface DeviceMessage {
+  deviceId: string;
+  kind: string;
+  /** The last topic level: omo/<kind>/<deviceId>/<stream>. */
+  stream: string;
+  topic: string;
+  payload: Buffer;
+  /** Gateway clock at arrival, epoch ms. */
+  receivedAt: number;
+}
+
+/**
+ * A message refused anywhere before the bus (broker ACL, rate limit, size, decode, schema, watermark).
+ * Every refusal gets an error reply when the device is known, a dead-letter row and a counter (§4).
+ */
+export interface Refusal {
+  /** null when the sender is not a known device (e.g. a packet refused before CONNECT finished). */
+  deviceId: string | null;
+  kind: string | null;
+  topic: string;
+  /** Machine code, snake_case: unknown_topic, bad_json, schema, not_finite, too_old, too_new, late, oversize, acl, rate_limited, … */
+  reason: string;
+  /** A sentence naming the field and why, e.g. "lanes[0].grams must be a finite number, got NaN". */
+  detail: string;
+  payload?: Buffer;
+  receivedAt: number;
+}
