@@ -1,0 +1,367 @@
+/**
+ * The uplink outbox (ARCHITECTURE §6, §7, §11): a durable queue per stream in SQLite.
+ *
+ * - `append` assigns each record its per-stream `seq` and id `<gateway>:<stream>:<seq>` and commits
+ *   with `synchronous=FULL`, so an appended record survives a power cut, not only a kill -9.
+ *   With its own connection (`path`) the whole connection runs FULL; on a shared connection
+ *   (`database`) FULL is set just around each outbox commit, because SQLite refuses to change it
+ *   inside a transaction and the rest of the database is content with NORMAL.
+ * - `peek` reads pending records in seq order; `ack` marks them acked after the cloud's PUBACK.
+ * - Acked rows stay (flagged `acked_at`) until the bounds evict them, so HQ's resend command can
+ *   re-queue a time range with the original ids (`requeue`). Resend reaches back at most
+ *   `outbox_max_age_h`, less when the byte bound is tight: acked rows are evicted before pending ones.
+ * - Over a bound the oldest go first (see outbox-bounds.ts); dropped pending records are counted in a
+ *   persisted counter, and `reportDrops` turns the unreported count into an uplinked alert record.
+ */
+import { applyMigrations, openDatabase, type SqliteDatabase } from './database.js';
+import { type Eviction, type OutboxBounds, prepareBounds } from './outbox-bounds.js';
+import { byteLength, type OutboxRecord, serialiseRecord } from './outbox-records.js';
+import { outboxMigrations } from './outbox-schema.js';
+import { OutboxStatements } from './outbox-statements.js';
+import {
+  DROP_REPORT_STREAM,
+  isOutboxStream,
+  OUTBOX_STREAMS,
+  type OutboxStream,
+  parseRecordId,
+  recordId,
+} from './outbox-streams.js';
+
+export type { OutboxRecord } from './outbox-records.js';
+export { outboxMigrations } from './outbox-schema.js';
+export { OUTBOX_STREAMS, type OutboxStream } from './outbox-streams.js';
+
+export interface OutboxOptions {
+  gatewayId: string;
+  /** Own connection to this SQLite file (recommended: `<data-dir>/outbox.db`). */
+  path?: string;
+  /** Or a shared connection; migrations are applied to it and it is not closed by `stop()`. */
+  database?: SqliteDatabase;
+  maxBytes: number;
+  maxAgeMs: number;
+  /** Clock in ms since epoch; tests move it. */
+  now?: () => number;
+}
+
+export interface OutboxStats {
+  backlog: Record<OutboxStream, number>;
+  backlogTotal: number;
+  /** Bytes held, pending and acked-kept-for-resend. */
+  bytes: number;
+  oldestPendingAt: string | null;
+  droppedTotal: number;
+  droppedUnreported: number;
+}
+
+export interface RequeueRange {
+  fromMs: number;
+  toMs: number;
+  streams?: readonly OutboxStream[];
+}
+
+/** Message seqs are reserved in blocks so a batch costs no extra commit; a restart skips the rest. */
+const MESSAGE_SEQ_BLOCK = 1024;
+
+interface StreamState {
+  nextSeq: number;
+  messageSeq: number;
+  messageReserved: number;
+  pending: number;
+}
+
+export class Outbox {
+  private db: SqliteDatabase | undefined;
+  private sql!: OutboxStatements;
+  private bounds!: OutboxBounds;
+  private ownsConnection = false;
+  private readonly state = new Map<OutboxStream, StreamState>();
+  private totalBytes = 0;
+  private readonly listeners = new Set<(stream: OutboxStream) => void>();
+
+  constructor(private readonly options: OutboxOptions) {}
+
+  get gatewayId(): string {
+    return this.options.gatewayId;
+  }
+
+  async start(): Promise<void> {
+    if (this.db) return;
+    const { path, database } = this.options;
+    if ((path === undefined) === (database === undefined)) {
+      throw new Error('Outbox needs exactly one of `path` (own connection) or `database` (shared)');
+    }
+    if (path !== undefined) {
+      this.db = openDatabase(path, outboxMigrations);
+      this.db.pragma('synchronous = FULL');
+      this.ownsConnection = true;
+    } else if (database) {
+      applyMigrations(database, outboxMigrations);
+      this.db = database;
+    }
+    const db = this.db as SqliteDatabase;
+    this.sql = new OutboxStatements(db);
+    this.bounds = prepareBounds(db);
+    this.commit(() => {
+      for (const stream of OUTBOX_STREAMS) this.sql.ensureStream.run(stream);
+    });
+    this.load();
+    this.prune();
+    this.enforceBytes();
+  }
+
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    if (this.db && this.ownsConnection) this.db.close();
+    this.db = undefined;
+  }
+
+  /** Called after each commit that adds pending records to a stream. Returns the unsubscribe. */
+  onAppend(listener: (stream: OutboxStream) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Appends records to a stream in one durable transaction; returns their ids. */
+  append(stream: OutboxStream, records: readonly object[]): string[] {
+    this.requireStarted();
+    if (!isOutboxStream(stream)) throw new TypeError(`outbox.append: unknown stream ${JSON.stringify(stream)}`);
+    if (!Array.isArray(records)) throw new TypeError(`outbox.append(${stream}): records must be an array`);
+    if (records.length === 0) return [];
+    const ids = this.commit(() => this.insert(stream, records));
+    this.notify(stream);
+    return ids;
+  }
+
+  /** Up to `max` pending records of a stream, lowest seq first. */
+  peek(stream: OutboxStream, max: number): OutboxRecord[] {
+    this.requireStarted();
+    const rows = this.sql.peek.all(stream, max) as {
+      seq: number;
+      produced_at: number;
+      body: string;
+    }[];
+    return rows.map((row) => ({
+      id: recordId(this.gatewayId, stream, row.seq),
+      stream,
+      seq: row.seq,
+      producedAt: row.produced_at,
+      body: row.body,
+    }));
+  }
+
+  /** Marks records acked (after the cloud's PUBACK). Ids already evicted are ignored. Returns rows changed. */
+  ack(ids: readonly string[]): number {
+    this.requireStarted();
+    const parsed = ids.map((id) => {
+      const key = parseRecordId(this.gatewayId, id);
+      if (!key) throw new TypeError(`outbox.ack: ${JSON.stringify(id)} is not an id of gateway ${this.gatewayId}`);
+      return key;
+    });
+    const now = this.now();
+    const changed = this.commit(() => {
+      const perStream = new Map<OutboxStream, number>();
+      for (const { stream, seq } of parsed) {
+        const n = this.sql.ack.run(now, stream, seq).changes;
+        if (n > 0) perStream.set(stream, (perStream.get(stream) ?? 0) + n);
+      }
+      return perStream;
+    });
+    let total = 0;
+    for (const [stream, n] of changed) {
+      this.stateOf(stream).pending -= n;
+      total += n;
+    }
+    return total;
+  }
+
+  /** Re-queues acked records produced in [fromMs, toMs] with their original ids (HQ resend). */
+  requeue(range: RequeueRange): Map<OutboxStream, number> {
+    this.requireStarted();
+    const streams = range.streams ?? OUTBOX_STREAMS;
+    const requeued = this.commit(() => {
+      const perStream = new Map<OutboxStream, number>();
+      for (const stream of streams) {
+        const n = this.sql.requeue.run(stream, range.fromMs, range.toMs).changes;
+        if (n > 0) perStream.set(stream, n);
+      }
+      return perStream;
+    });
+    for (const [stream, n] of requeued) {
+      this.stateOf(stream).pending += n;
+      this.notify(stream);
+    }
+    return requeued;
+  }
+
+  /** The next message (batch) seq of a stream: strictly increasing, with gaps after a restart. */
+  takeMessageSeq(stream: OutboxStream): number {
+    this.requireStarted();
+    const state = this.stateOf(stream);
+    state.messageSeq += 1;
+    if (state.messageSeq >= state.messageReserved) {
+      const reserved = state.messageSeq + MESSAGE_SEQ_BLOCK;
+      this.commit(() => this.sql.reserveMessageSeq.run(reserved, stream));
+      state.messageReserved = reserved;
+    }
+    return state.messageSeq;
+  }
+
+  /**
+   * If records were dropped since the last report, appends one `outbox_dropped` alert record and
+   * zeroes the unreported count in the same transaction. `dropped_total` is cumulative, so a report
+   * that is itself evicted loses nothing: the next one carries the larger total (ARCHITECTURE §11).
+   */
+  reportDrops(): string | null {
+    this.requireStarted();
+    const id = this.commit(() => {
+      const unreported = this.sql.counter('dropped_unreported');
+      if (unreported === 0) return null;
+      this.sql.setCounter.run(0, 'dropped_unreported');
+      const byStream = Object.fromEntries(this.sql.droppedByStream.all().map((r) => [r.stream, r.dropped]));
+      const report = {
+        type: 'outbox_dropped',
+        count: unreported,
+        dropped_total: this.sql.counter('dropped_total'),
+        dropped_by_stream: byStream,
+      };
+      return this.insert(DROP_REPORT_STREAM, [report])[0] ?? null;
+    });
+    if (id !== null) this.notify(DROP_REPORT_STREAM);
+    return id;
+  }
+
+  /** Applies the age bound now; returns the pending records dropped. */
+  prune(): number {
+    this.requireStarted();
+    const cutoff = this.now() - this.options.maxAgeMs;
+    return this.applyEviction(this.commit(() => this.bounds.evictOlderThan(cutoff)));
+  }
+
+  pending(stream: OutboxStream): number {
+    return this.state.get(stream)?.pending ?? 0;
+  }
+
+  /** Oldest pending record time of a stream in ms, or null when its queue is empty. */
+  oldestPendingAt(stream: OutboxStream): number | null {
+    this.requireStarted();
+    return this.sql.oldestPending(stream);
+  }
+
+  /** Oldest record still held, pending or acked: how far back a resend can reach. */
+  oldestHeldAt(): number | null {
+    this.requireStarted();
+    return this.sql.oldestHeld();
+  }
+
+  stats(): OutboxStats {
+    this.requireStarted();
+    const backlog = {} as Record<OutboxStream, number>;
+    let backlogTotal = 0;
+    let oldest: number | null = null;
+    for (const stream of OUTBOX_STREAMS) {
+      backlog[stream] = this.pending(stream);
+      backlogTotal += backlog[stream];
+      const at = backlog[stream] > 0 ? this.sql.oldestPending(stream) : null;
+      if (at !== null && (oldest === null || at < oldest)) oldest = at;
+    }
+    return {
+      backlog,
+      backlogTotal,
+      bytes: this.totalBytes,
+      oldestPendingAt: oldest === null ? null : new Date(oldest).toISOString(),
+      droppedTotal: this.sql.counter('dropped_total'),
+      droppedUnreported: this.sql.counter('dropped_unreported'),
+    };
+  }
+
+  private insert(stream: OutboxStream, records: readonly object[]): string[] {
+    const state = this.stateOf(stream);
+    const producedAt = this.now();
+    const producedIso = new Date(producedAt).toISOString();
+    const ids: string[] = [];
+    let seq = state.nextSeq;
+    let bytes = 0;
+    records.forEach((record, index) => {
+      const id = recordId(this.gatewayId, stream, seq);
+      const body = serialiseRecord(stream, index, record, id, producedIso);
+      const size = byteLength(body);
+      this.sql.insert.run(stream, seq, producedAt, size, body);
+      ids.push(id);
+      bytes += size;
+      seq += 1;
+    });
+    this.sql.setNextSeq.run(seq, stream);
+    // In-memory figures change only once the statements above succeeded; a throw rolls back both.
+    state.nextSeq = seq;
+    state.pending += records.length;
+    this.totalBytes += bytes;
+    this.enforceBytes();
+    return ids;
+  }
+
+  private enforceBytes(): void {
+    const excess = this.totalBytes - this.options.maxBytes;
+    if (excess > 0) this.applyEviction(this.bounds.evictBytes(excess));
+  }
+
+  private applyEviction(eviction: Eviction): number {
+    this.totalBytes -= eviction.bytes;
+    let dropped = 0;
+    for (const [stream, n] of eviction.dropped) {
+      this.stateOf(stream).pending -= n;
+      dropped += n;
+    }
+    return dropped;
+  }
+
+  /** One transaction, durable per the connection mode described at the top of this file. */
+  private commit<T>(fn: () => T): T {
+    const db = this.db as SqliteDatabase;
+    const run = db.transaction(fn);
+    // Nested inside a caller's transaction: its commit decides durability (SQLite cannot switch here).
+    if (this.ownsConnection || db.inTransaction) return run();
+    const previous = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = FULL');
+    try {
+      return run();
+    } finally {
+      db.pragma(`synchronous = ${previous}`);
+    }
+  }
+
+  private load(): void {
+    this.state.clear();
+    for (const row of this.sql.streams.all()) {
+      if (!isOutboxStream(row.stream)) continue;
+      // Skip the rest of the reserved block: a seq handed out before a crash is never reused.
+      this.state.set(row.stream, {
+        nextSeq: row.next_seq,
+        messageSeq: row.message_seq_reserved - 1,
+        messageReserved: row.message_seq_reserved - 1,
+        pending: 0,
+      });
+    }
+    for (const row of this.sql.pendingCounts.all()) {
+      if (isOutboxStream(row.stream)) this.stateOf(row.stream).pending = row.n;
+    }
+    this.totalBytes = this.sql.totalBytes();
+  }
+
+  private stateOf(stream: OutboxStream): StreamState {
+    const state = this.state.get(stream);
+    if (!state) throw new Error(`outbox: stream ${stream} has no state (not started?)`);
+    return state;
+  }
+
+  private notify(stream: OutboxStream): void {
+    for (const listener of this.listeners) listener(stream);
+  }
+
+  private requireStarted(): void {
+    if (!this.db) throw new Error('outbox is not started');
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+}
