@@ -49,7 +49,7 @@ export function describeSchemaError(payload: unknown, error: ErrorObject): Schem
     return {
       reason: 'not_finite',
       field,
-      detail: `${field} must be a finite number, got ${value} (too large for JSON)`,
+      detail: `${field} must be a finite number, got a number too large to represent (${value})`,
     };
   }
   if (isNumberRule(error) && typeof value === 'string' && NON_FINITE_TEXT.test(value)) {
