@@ -1,0 +1,97 @@
+/**
+ * Groups (ARCHITECTURE §5 "Groups"): counted crossings of the same line in the same direction whose times
+ * are within group_window_s [2] (|Δt| ≤ window) and whose crossing points are within group_distance_m
+ * [1.5] (Euclidean, ≤) are linked; each connected set is one group, counted in the bin of its earliest
+ * member. In `every` mode every crossing is a member, including repeated crossings of one track (a
+ * decision: a person who crosses in twice within the window and distance is one buying unit, otherwise
+ * two members). Live, a component is final once no crossing still to come can link to it: every future
+ * counted crossing is at or after `horizon`, so a component whose newest member is older than
+ * horizon − window is released.
+ */
+
+export interface CountedCrossing {
+  line: number;
+  direction: 1 | -1;
+  t: number;
+  x: number;
+  y: number;
+}
+
+export interface Group {
+  line: number;
+  direction: 1 | -1;
+  /** Time of the earliest member. */
+  t: number;
+  size: number;
+}
+
+export class GroupLinker {
+  private pending: CountedCrossing[] = [];
+
+  constructor(
+    private readonly windowS: number,
+    private readonly distanceM: number,
+  ) {}
+
+  add(crossing: CountedCrossing): void {
+    this.pending.push(crossing);
+  }
+
+  /** Earliest time of a crossing not yet released (Infinity when none): bins before it can be finalized. */
+  earliestPending(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const c of this.pending) if (c.t < min) min = c.t;
+    return min;
+  }
+
+  /** Releases the groups that are final before `horizon` (all of them when horizon is Infinity). */
+  release(horizon: number): Group[] {
+    const groups: Group[] = [];
+    const keep: CountedCrossing[] = [];
+    for (const component of this.components()) {
+      let newest = Number.NEGATIVE_INFINITY;
+      for (const c of component) if (c.t > newest) newest = c.t;
+      if (horizon === Number.POSITIVE_INFINITY || newest < horizon - this.windowS) {
+        const first = component[0] as CountedCrossing;
+        groups.push({ line: first.line, direction: first.direction, t: first.t, size: component.length });
+      } else {
+        keep.push(...component);
+      }
+    }
+    this.pending = keep;
+    return groups.sort((a, b) => a.t - b.t || a.line - b.line || a.direction - b.direction);
+  }
+
+  /** Connected components, each sorted by time, by a sweep over time-sorted crossings and union-find. */
+  private components(): CountedCrossing[][] {
+    const items = [...this.pending].sort((a, b) => a.t - b.t);
+    const parent = items.map((_, i) => i);
+    const find = (i: number): number => {
+      let r = i;
+      while (parent[r] !== r) r = parent[r] as number;
+      while (parent[i] !== r) {
+        const next = parent[i] as number;
+        parent[i] = r;
+        i = next;
+      }
+      return r;
+    };
+    for (let i = 0; i < items.length; i++) {
+      const a = items[i] as CountedCrossing;
+      for (let j = i + 1; j < items.length; j++) {
+        const b = items[j] as CountedCrossing;
+        if (b.t - a.t > this.windowS) break;
+        if (a.line !== b.line || a.direction !== b.direction) continue;
+        if (Math.hypot(b.x - a.x, b.y - a.y) <= this.distanceM) parent[find(j)] = find(i);
+      }
+    }
+    const byRoot = new Map<number, CountedCrossing[]>();
+    items.forEach((item, i) => {
+      const root = find(i);
+      const list = byRoot.get(root);
+      if (list === undefined) byRoot.set(root, [item]);
+      else list.push(item);
+    });
+    return [...byRoot.values()];
+  }
+}
