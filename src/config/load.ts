@@ -23,7 +23,12 @@ import {
 	uniqueProblems,
 } from "./problems.js";
 import type { GatewayConfig } from "./schema.js";
-import { type ConfigSource, parseConfigText, problemAt } from "./source.js";
+import {
+	type ConfigSource,
+	parseConfigText,
+	problemAt,
+	valueAt,
+} from "./source.js";
 import { validateAgainstSchema } from "./validator.js";
 
 export interface LoadOptions {
@@ -84,11 +89,13 @@ export function parseConfig(
 	if (!source) throw new ConfigError(sortProblems(syntax));
 	const env = options.env ?? process.env;
 	const applied = applyEnvOverrides(source.data, env);
+	// What the file (plus env) says, before the schema fills in defaults: reports show these values.
+	const written = structuredClone(source.data);
 	const report = reporter(source, applied, env);
 
 	const faults = validateAgainstSchema(source.data);
 	const schemaProblems = faults.map((fault) =>
-		report(fault.path, fault.reason, fault.at),
+		report(fault.path, fault.reason, fault.at, valueAt(written, fault.path)),
 	);
 	fail([...applied.problems, ...schemaProblems]);
 
@@ -97,9 +104,12 @@ export function parseConfig(
 		knownKinds: options.knownKinds,
 		dir: options.dir ?? process.cwd(),
 	});
+	// A check may concern a default nobody wrote (a port collision with a default port): show that then.
+	const shown = (path: ConfigPath) =>
+		valueAt(written, path) ?? valueAt(config, path);
 	fail(
 		checked.map((problem: CheckProblem) =>
-			report(problem.path, problem.reason, "value"),
+			report(problem.path, problem.reason, "value", shown(problem.path)),
 		),
 	);
 	return config;
@@ -120,9 +130,10 @@ function reporter(
 		path: ConfigPath,
 		reason: string,
 		at: "key" | "value",
+		value: unknown,
 	): ConfigProblem => {
 		const override = applied.applied.get(pathKey(path));
 		if (override) return envProblem(override, env[override.name], reason);
-		return problemAt(source, source.data, path, reason, at);
+		return problemAt(source, path, reason, at, value);
 	};
 }

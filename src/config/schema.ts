@@ -153,6 +153,7 @@ export const BrokerSchema = Section(
 		host: T.String({
 			description: "Address the broker listens on.",
 			minLength: 1,
+			maxLength: 253,
 			default: "0.0.0.0",
 		}),
 		mqtt_port: Port("MQTT over TCP port", 1883),
@@ -164,6 +165,7 @@ export const BrokerSchema = Section(
 		ws_path: T.String({
 			description: "HTTP path of the WebSocket listener.",
 			pattern: "^/",
+			maxLength: 128,
 			default: "/mqtt",
 		}),
 		tls: T.Optional(
@@ -174,10 +176,12 @@ export const BrokerSchema = Section(
 						description:
 							"PEM certificate chain (path relative to the config file).",
 						minLength: 1,
+						maxLength: 4096,
 					}),
 					key_file: T.String({
 						description: "PEM private key (path relative to the config file).",
 						minLength: 1,
+						maxLength: 4096,
 					}),
 				},
 				{
@@ -243,6 +247,7 @@ export const HttpSchema = Section(
 		host: T.String({
 			description: "Address the HTTP server listens on.",
 			minLength: 1,
+			maxLength: 253,
 			default: "0.0.0.0",
 		}),
 		port: Port("HTTP port", 8080),
@@ -469,8 +474,10 @@ export const CameraSchema = T.Object(
 		),
 		snapshot_url: T.Optional(
 			T.String({
-				description: "HTTP URL the gateway pulls JPEG snapshots from.",
+				description:
+					"HTTP URL the gateway pulls JPEG snapshots from (plain cameras that do not publish frames).",
 				pattern: "^https?://",
+				maxLength: 2048,
 			}),
 		),
 		fps: T.Number({
@@ -480,7 +487,11 @@ export const CameraSchema = T.Object(
 			default: 5,
 		}),
 	},
-	Strict,
+	{
+		...Strict,
+		description:
+			"Camera settings; required when kind is camera and refused for other kinds.",
+	},
 );
 
 export const ShelfSchema = T.Object(
@@ -507,7 +518,7 @@ export const ShelfSchema = T.Object(
 						T.String({ description: "Product name.", maxLength: 120 }),
 					),
 					unit_grams: T.Number({
-						description: "Weight of one item.",
+						description: "Weight of one item in grams.",
 						exclusiveMinimum: 0,
 						maximum: 100_000,
 					}),
@@ -520,26 +531,40 @@ export const ShelfSchema = T.Object(
 				},
 				Strict,
 			),
-			{ description: "Scale lanes.", minItems: 1, maxItems: 64 },
+			{
+				description: "Lanes of the scale, each weighing one product.",
+				minItems: 1,
+				maxItems: 64,
+			},
 		),
 	},
-	Strict,
+	{
+		...Strict,
+		description:
+			"Shelf-scale settings; required when kind is shelf and refused for other kinds.",
+	},
 );
 
 export const SignageSchema = T.Object(
 	{
 		viewing_zone: Id("The viewing zone in front of the screen."),
 	},
-	Strict,
+	{
+		...Strict,
+		description:
+			"Signage-screen settings; required when kind is signage and refused for other kinds.",
+	},
 );
 
 export const DeviceSchema = T.Object(
 	{
 		id: Id("Device id; its MQTT topics are omo/<kind>/<id>/…."),
 		kind: T.String({
-			description: "Device kind; must name a profile in devices/.",
+			description:
+				"Device kind; must name a profile in devices/ (camera, shelf, signage). It is an MQTT topic level.",
 			minLength: 1,
 			maxLength: 32,
+			pattern: "^[a-z][a-z0-9_-]{0,31}$",
 		}),
 		name: T.Optional(T.String({ description: "Human name.", maxLength: 120 })),
 		camera: T.Optional(CameraSchema),
@@ -630,20 +655,32 @@ export const UplinkSchema = Section(
 		),
 		ca_file: T.Optional(
 			T.String({
-				description: "PEM CA bundle to trust for mqtts/wss.",
+				description:
+					"PEM CA bundle to trust for mqtts/wss (path relative to the config file).",
 				minLength: 1,
+				maxLength: 4096,
 			}),
 		),
 		cert_file: T.Optional(
-			T.String({ description: "PEM client certificate.", minLength: 1 }),
+			T.String({
+				description:
+					"PEM client certificate (path relative to the config file).",
+				minLength: 1,
+				maxLength: 4096,
+			}),
 		),
 		key_file: T.Optional(
-			T.String({ description: "PEM client key.", minLength: 1 }),
+			T.String({
+				description: "PEM client key (path relative to the config file).",
+				minLength: 1,
+				maxLength: 4096,
+			}),
 		),
 		topic_prefix: T.String({
 			description: "First topic level at the cloud broker.",
 			minLength: 1,
 			maxLength: 64,
+			pattern: "^[^/+#]+$",
 			default: "omo",
 		}),
 		batch_max_records: T.Integer({

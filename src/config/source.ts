@@ -54,7 +54,17 @@ export function parseConfigText(
 	const lineText = (line: number) =>
 		(text.split(/\r?\n/)[line - 1] ?? "").trim();
 	const syntaxProblem = (offset: number, message: string): ConfigProblem => {
-		const { line, col } = lineCounter.linePos(offset);
+		let { line, col } = lineCounter.linePos(offset);
+		// An error found at the end of the text (an unclosed bracket) is shown at the end of the last line
+		// with text on it, where the reader can see what was left open.
+		while (
+			line > 1 &&
+			lineText(line) === "" &&
+			offset >= text.trimEnd().length
+		) {
+			line -= 1;
+			col = (text.split(/\r?\n/)[line - 1] ?? "").trimEnd().length + 1;
+		}
 		// The yaml package appends " at line L, column C:" and a source excerpt; the location is ours to print.
 		const reason = message
 			.replace(/ at line \d+, column \d+:[\s\S]*$/, "")
@@ -154,25 +164,22 @@ export function parseConfigText(
 	return { source: { file, data, locate }, problems: [] };
 }
 
-/** A problem at `path` in `source`, with the value read from `data` (which may hold applied defaults). */
+/** A problem at `path` in `source` about `value` (secrets are masked). */
 export function problemAt(
 	source: ConfigSource,
-	data: unknown,
 	path: ConfigPath,
 	reason: string,
-	at: "key" | "value" = "value",
-	shownValue?: string,
+	at: "key" | "value",
+	value: unknown,
 ): ConfigProblem {
 	const { line, column } = source.locate(path, at);
-	const value = isSecretPath(path)
-		? '"***"'
-		: (shownValue ?? shortJson(valueAt(data, path)));
+	const shown = isSecretPath(path) ? '"***"' : shortJson(value);
 	return {
 		file: source.file,
 		line,
 		column,
 		path: formatPath(path),
-		value,
+		value: shown,
 		reason,
 	};
 }
