@@ -6,13 +6,15 @@
  * broker restart are queued for it rather than lost (the broker needs persistence for that).
  */
 import { gunzipSync } from 'node:zlib';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { type UplinkEnvelope, UplinkEnvelopeSchema } from '../../src/uplink/envelope-schema.js';
 
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
+const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
 const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
+addFormats.default(ajv);
 const validateEnvelope = ajv.compile(UplinkEnvelopeSchema);
 
 export interface ReceivedMessage {
