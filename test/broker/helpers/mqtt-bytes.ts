@@ -47,3 +47,11 @@ export function publishHeader(topic: string, payloadBytes: number): Buffer {
 export function connackCode(received: Buffer): number | undefined {
   return received.length >= 4 && received[0] === 0x20 ? received[3] : undefined;
 }
+
+/** SUBSCRIBE for one topic filter at QoS 0. */
+export function subscribePacket(topic: string, messageId: number): Buffer {
+  const id = Buffer.alloc(2);
+  id.writeUInt16BE(messageId);
+  const rest = Buffer.concat([id, utf8(topic), Buffer.from([0])]);
+  return Buffer.concat([Buffer.from([0x82]), varint(rest.length), rest]);
+}
