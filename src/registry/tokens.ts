@@ -79,6 +79,8 @@ export function isScope(value: string): value is Scope {
 }
 
 export class TokenStore {
+  /** The last valid contents of the file; a bad hand edit leaves these in force. */
+  private records: StoredToken[] = [];
   private byHash = new Map<string, StoredToken>();
   private pendingLastUsed = new Map<string, string>();
   private watcher: FileWatch | undefined;
@@ -92,6 +94,7 @@ export class TokenStore {
   /** Reads the token file (a missing file is an empty store; it is created on the first change). */
   static async open(path: string, options: TokenStoreOptions = {}): Promise<TokenStore> {
     const doc = await openDocument<TokenFile>(path, { version: 1, tokens: [] });
+    assertValid(doc.data, path);
     const store = new TokenStore(doc, options);
     store.reindex();
     return store;
@@ -146,6 +149,7 @@ export class TokenStore {
       hash: hashToken(token),
     };
     await this.doc.update((data) => {
+      assertValid(data, this.doc.path);
       if (data.tokens.some((existing) => existing.name === name)) {
         throw new TokenError('duplicate', `token "${name}" already exists; revoke it first`);
       }
@@ -156,7 +160,7 @@ export class TokenStore {
   }
 
   list(): TokenRecord[] {
-    return this.doc.data.tokens.map((stored) => {
+    return this.records.map((stored) => {
       const view = publicView(stored);
       const pending = this.pendingLastUsed.get(stored.hash);
       return pending === undefined ? view : { ...view, last_used: pending };
@@ -166,6 +170,7 @@ export class TokenStore {
   /** Removes a token; it stops working in a running gateway as soon as the file change is seen. */
   async revoke(name: string): Promise<void> {
     await this.doc.update((data) => {
+      assertValid(data, this.doc.path);
       const index = data.tokens.findIndex((stored) => stored.name === name);
       if (index < 0) throw new TokenError('not_found', `token "${name}" does not exist`);
       data.tokens.splice(index, 1);
@@ -202,11 +207,17 @@ export class TokenStore {
       }
       this.doc.data.tokens = [];
     }
+    const problems = tokenFileProblems(this.doc.data);
+    if (problems.length > 0) {
+      log.warn(`keeping previous tokens, ${this.doc.path} is invalid: ${problems.join('; ')}`);
+      return;
+    }
     this.reindex();
   }
 
   private reindex(): void {
-    this.byHash = new Map(this.doc.data.tokens.map((stored) => [stored.hash, stored]));
+    this.records = [...this.doc.data.tokens];
+    this.byHash = new Map(this.records.map((stored) => [stored.hash, stored]));
   }
 
   private scheduleFlush(): void {
@@ -225,6 +236,7 @@ export class TokenStore {
     const pending = this.pendingLastUsed;
     this.pendingLastUsed = new Map();
     await this.doc.update((data) => {
+      assertValid(data, this.doc.path);
       for (const stored of data.tokens) {
         const stamp = pending.get(stored.hash);
         if (stamp !== undefined) stored.last_used = stamp;
@@ -232,6 +244,29 @@ export class TokenStore {
     });
     this.reindex();
   }
+}
+
+/** What is wrong with a token file read from disk (a hand edit, a foreign file), each naming the entry and field. */
+function tokenFileProblems(data: unknown): string[] {
+  const tokens = (data as Partial<TokenFile> | null)?.tokens;
+  if (!Array.isArray(tokens)) return ['"tokens" must be an array'];
+  const problems: string[] = [];
+  tokens.forEach((entry: Partial<StoredToken> | null, index) => {
+    const at = `tokens[${index}]`;
+    if (typeof entry?.name !== 'string' || !NAME_PATTERN.test(entry.name)) problems.push(`${at}.name is invalid`);
+    if (!Array.isArray(entry?.scopes) || !entry.scopes.every((scope) => isScope(scope))) {
+      problems.push(`${at}.scopes must list ${SCOPES.join(', ')}`);
+    }
+    if (typeof entry?.hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(entry.hash)) {
+      problems.push(`${at}.hash must be sha256:<64 hex digits>`);
+    }
+  });
+  return problems;
+}
+
+function assertValid(data: TokenFile, path: string): void {
+  const problems = tokenFileProblems(data);
+  if (problems.length > 0) throw new Error(`${path}: ${problems.join('; ')}`);
 }
 
 function hashToken(token: string): string {

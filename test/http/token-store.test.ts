@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -117,6 +117,29 @@ describe('TokenStore', () => {
     const { token } = await gateway.add('ops', ['admin']);
     await rm(path);
     await eventually(() => gateway.verify(token) === null);
+  });
+
+  it('refuses to open a malformed file, naming the entry and field', async () => {
+    await writeFile(path, JSON.stringify({ version: 1, tokens: [{ name: 'ops', scopes: ['root'], hash: 'md5:abc' }] }));
+    await expect(TokenStore.open(path)).rejects.toThrow(
+      /tokens\[0\]\.scopes must list hq:read, signage:pull, admin; tokens\[0\]\.hash must be sha256/,
+    );
+    await writeFile(path, '{"version": 1, "tokens": [');
+    await expect(TokenStore.open(path)).rejects.toThrow(/cannot read/);
+  });
+
+  it('keeps serving the last valid tokens through a bad hand edit, then follows the fix', async () => {
+    const gateway = await openStore();
+    await gateway.start();
+    const { token } = await gateway.add('ops', ['admin']);
+    const good = await readFile(path, 'utf8');
+    await writeFile(path, '{"version": 1, "tokens": {}}');
+    await gateway.reload();
+    expect(gateway.verify(token)?.name).toBe('ops');
+    expect(gateway.list().map((record) => record.name)).toEqual(['ops']);
+    await expect(gateway.add('x', ['admin'])).rejects.toThrow(/"tokens" must be an array/);
+    await writeFile(path, good.replace('"admin"', '"hq:read"'));
+    await eventually(() => gateway.verify(token)?.scopes[0] === 'hq:read');
   });
 
   it('keeps a change made by another writer when it records last use', async () => {

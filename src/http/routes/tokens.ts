@@ -64,14 +64,17 @@ export function tokenRoutes(tokens: TokenStore): HttpRoutePlugin {
             },
           },
         },
-        async (request, reply) =>
-          sendTable(reply, {
+        async (request, reply) => {
+          const items = tokens.list();
+          return sendTable(reply, {
             format: request.query.format,
-            rows: tokens.list().map((record) => ({ ...record, scopes: record.scopes.join(' ') })),
+            // One cell per field in CSV: scopes space-separated, as OAuth writes a scope list.
+            rows: items.map((record) => ({ ...record, scopes: record.scopes.join(' ') })),
             columns: ['name', 'scopes', 'created_at', 'last_used'],
             filename: 'tokens',
-            json: { items: tokens.list() },
-          }),
+            json: { items },
+          });
+        },
       );
 
       app.post<{ Body: Static<typeof CreateBody> }>(
