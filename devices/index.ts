@@ -22,3 +22,4 @@ export {
   KIND_PATTERN,
   STREAM_PATTERN,
 } from './lib/topics.js';
+export { encodeForWire } from './lib/wire.js';
