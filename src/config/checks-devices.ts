@@ -56,6 +56,8 @@ export const deviceSectionsMatchKind: ConfigCheck = ({ devices }) =>
 		}),
 	);
 
+const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
+
 function zoneReference(
 	zones: readonly ZoneConfig[],
 	zoneId: string,
@@ -66,7 +68,7 @@ function zoneReference(
 	if (!zone)
 		return `no zone "${zoneId}" in floor.zones (${user} needs a ${wanted} zone)`;
 	if (zone.kind !== wanted)
-		return `zone "${zoneId}" is a ${zone.kind} zone; ${user} needs a ${wanted} zone`;
+		return `zone "${zoneId}" is ${article(zone.kind)} ${zone.kind} zone; ${user} needs ${article(wanted)} ${wanted} zone`;
 	return undefined;
 }
 
@@ -167,20 +169,21 @@ export const calibrationPointsSpread: ConfigCheck = ({ devices }) =>
 		const problems: CheckProblem[] = [];
 		for (const side of ["image", "floor"] as const) {
 			const seen = new Map<string, number>();
+			let repeated = false;
 			points.forEach((pair, j) => {
 				const key = showPoint(pair[side]);
 				const first = seen.get(key);
 				if (first === undefined) seen.set(key, j);
-				else
+				else {
+					repeated = true;
 					problems.push({
 						path: ["devices", i, "camera", "calibration", "points", j, side],
 						reason: `repeats the ${side} point of calibration.points[${first}]`,
 					});
+				}
 			});
-			if (
-				problems.length === 0 &&
-				!fourInGeneralPosition(points.map((p) => p[side]))
-			)
+			// With a repeated point the spread is reported there, not twice.
+			if (!repeated && !fourInGeneralPosition(points.map((p) => p[side])))
 				problems.push({
 					path: ["devices", i, "camera", "calibration", "points"],
 					reason: `needs four ${side} points with no three on one line`,
