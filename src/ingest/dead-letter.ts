@@ -14,6 +14,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { createLogger } from '../log.js';
 import { applyMigrations, type Migration, type SqliteDatabase } from '../store/database.js';
+import { registerOnce } from './metric.js';
 import { payloadSample } from './payload-text.js';
 import type { Refusal } from './profile.js';
 
@@ -87,6 +88,7 @@ export class DeadLetterStore {
   private rows = 0;
   private statements: ReturnType<typeof prepare> | undefined;
   private evicted: Counter | undefined;
+  private rowsGauge: Gauge | undefined;
   private readonly flushIntervalMs: number;
   private readonly flushRows: number;
 
@@ -99,18 +101,24 @@ export class DeadLetterStore {
     applyMigrations(this.options.db, deadLetterMigrations);
     this.statements = prepare(this.options.db);
     this.rows = (this.statements.count.get() as { n: number }).n;
-    const registers = [this.options.metrics];
-    this.evicted = new Counter({
-      name: 'omo_dead_letter_evicted_total',
-      help: 'Dead-letter rows deleted (oldest first) to stay within dead_letter_max_rows.',
-      registers,
-    });
-    const gauge: Gauge = new Gauge({
-      name: 'omo_dead_letter_rows',
-      help: 'Rows in the dead-letter table, including those waiting to be written.',
-      registers,
-      collect: () => gauge.set(this.rows + this.pending.length),
-    });
+    const registry = this.options.metrics;
+    const registers = [registry];
+    this.evicted = registerOnce(
+      registry,
+      'omo_dead_letter_evicted_total',
+      () =>
+        new Counter({
+          name: 'omo_dead_letter_evicted_total',
+          help: 'Dead-letter rows deleted (oldest first) to stay within dead_letter_max_rows.',
+          registers,
+        }),
+    );
+    this.rowsGauge = registerOnce(
+      registry,
+      'omo_dead_letter_rows',
+      () => new Gauge({ name: 'omo_dead_letter_rows', help: 'Rows in the dead-letter table.', registers }),
+    );
+    this.rowsGauge.set(this.rows);
   }
 
   async stop(): Promise<void> {
@@ -162,6 +170,7 @@ export class DeadLetterStore {
       const evicted = statements.writeBatch(batch, this.rows + batch.length - maxRows);
       this.rows += batch.length - evicted;
       this.evicted?.inc(evicted + skipped);
+      this.rowsGauge?.set(this.rows);
     } catch (error) {
       log.error(() => `could not write ${batch.length} dead-letter rows: ${String(error)}`);
       return 0;

@@ -16,6 +16,7 @@ import { createLogger } from '../log.js';
 import type { DeadLetterStore } from './dead-letter.js';
 import { Watermarks } from './event-time.js';
 import { describeJsonError } from './json-error.js';
+import { registerOnce } from './metric.js';
 import { describeBadUtf8 } from './payload-text.js';
 import {
   type DecodeContext,
@@ -58,19 +59,30 @@ export class Ingest {
   }
 
   async start(): Promise<void> {
-    const registers = [this.options.metrics];
-    const accepted = new Counter({
-      name: 'omo_ingest_messages_total',
-      help: 'Device messages accepted onto the bus, by device kind and stream.',
-      labelNames: ['kind', 'stream'] as const,
-      registers,
-    });
-    this.refusedTotal = new Counter({
-      name: 'omo_ingest_refused_total',
-      help: 'Device messages refused (answered on …/error and dead-lettered), by reason.',
-      labelNames: ['reason'] as const,
-      registers,
-    });
+    const registry = this.options.metrics;
+    const registers = [registry];
+    const accepted = registerOnce(
+      registry,
+      'omo_ingest_messages_total',
+      () =>
+        new Counter({
+          name: 'omo_ingest_messages_total',
+          help: 'Device messages accepted onto the bus, by device kind and stream.',
+          labelNames: ['kind', 'stream'] as const,
+          registers,
+        }),
+    );
+    this.refusedTotal = registerOnce(
+      registry,
+      'omo_ingest_refused_total',
+      () =>
+        new Counter({
+          name: 'omo_ingest_refused_total',
+          help: 'Device messages refused (answered on …/error and dead-lettered), by reason.',
+          labelNames: ['reason'] as const,
+          registers,
+        }),
+    );
     this.table = compileRoutes(this.options.profiles, this.options.config, accepted);
     const kinds = [...this.table.routes.keys()].join(', ');
     log.info(() => `ingest ready for ${kinds}`);

@@ -18,7 +18,7 @@ interface Fault {
 
 function show(char: string): string {
   const code = char.codePointAt(0) ?? 0;
-  return code < 0x20 || code === 0x7f || code === 0xfffd
+  return code < 0x20 || code === 0x7f || code === 0xfeff || code === 0xfffd
     ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
     : `'${char}'`;
 }

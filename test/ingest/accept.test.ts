@@ -107,8 +107,12 @@ describe('accepted messages', () => {
     expect(h.events.map((e) => e.name)).toEqual(['deviceStatus', 'shelfTemperature']);
   });
 
-  it('refuses to handle messages before start', async () => {
+  it('refuses to handle messages when stopped, and counts on after a restart', async () => {
+    h.send('omo/shelf/shelf-01/temp', `{"ts": ${NOW}, "celsius": 4}`);
     await h.ingest.stop();
     expect(() => h.send('omo/shelf/shelf-01/temp', '{}')).toThrow('Ingest.handle() called before start()');
+    await h.ingest.start();
+    h.send('omo/shelf/shelf-01/temp', `{"ts": ${NOW}, "celsius": 4}`);
+    expect(await h.counter('omo_ingest_messages_total', { kind: 'shelf', stream: 'temp' })).toBe(2);
   });
 });

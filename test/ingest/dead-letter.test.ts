@@ -152,9 +152,20 @@ describe('DeadLetterStore', () => {
     expect(() => store.count()).toThrow('DeadLetterStore used before start() or after stop()');
   });
 
-  it('reports its size as a gauge, including rows not yet written', async () => {
+  it('reports its size as a gauge once rows are written', async () => {
     const { store, metrics } = await startStore({ flushIntervalMs: 60_000 });
     for (let n = 0; n < 7; n++) store.add(refusal(n));
+    expect(await metrics.getSingleMetricAsString('omo_dead_letter_rows')).toMatch(/^omo_dead_letter_rows 0$/m);
+    store.flush();
     expect(await metrics.getSingleMetricAsString('omo_dead_letter_rows')).toMatch(/^omo_dead_letter_rows 7$/m);
+  });
+
+  it('can be stopped and started again on the same registry', async () => {
+    const { store, metrics } = await startStore({ maxRows: 100 });
+    store.add(refusal(1));
+    await store.stop();
+    await store.start();
+    expect(store.count()).toBe(1);
+    expect(await metrics.getSingleMetricAsString('omo_dead_letter_rows')).toMatch(/^omo_dead_letter_rows 1$/m);
   });
 });
