@@ -101,11 +101,15 @@ export async function startListeners(config: BrokerConfig, configDir: string, ac
     if (config.tls !== undefined) {
       const cert = await readPem(configDir, 'cert_file', config.tls.cert_file);
       const key = await readPem(configDir, 'key_file', config.tls.key_file);
-      const tls = createTlsServer(
+      let tls: Server;
+      try {
         // A handshake that never finishes holds a socket like a CONNECT that never comes.
-        { cert, key, handshakeTimeout: config.limits.connect_timeout_ms },
-        (socket) => accept(socket),
-      );
+        tls = createTlsServer({ cert, key, handshakeTimeout: config.limits.connect_timeout_ms }, (socket) =>
+          accept(socket),
+        );
+      } catch (error) {
+        throw new Error(`broker.tls: cannot use cert_file and key_file as a PEM pair: ${(error as Error).message}`);
+      }
       servers.push(tls);
       ports.tls = await listen(tls, config.tls.port, config.host);
     }

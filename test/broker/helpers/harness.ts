@@ -68,7 +68,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       options.onRefused?.(refusal, broker);
     },
   });
-  const ports = await broker.start();
+  let ports: Awaited<ReturnType<Broker['start']>>;
+  try {
+    ports = await broker.start();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   const clients: MqttClient[] = [];
 
   return {
