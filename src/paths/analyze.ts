@@ -66,11 +66,14 @@ export function analyze(input: AnalyzeInput, options: { binS?: number } = {}): A
     for (const s of samples) analyzer.pushTo(track, s.t, s.x, s.y);
     analyzer.closeTrack(track);
   }
-  const bins = analyzer.finish();
-  return totals(model, analyzer, bins);
+  return summarizeRun(model, analyzer, analyzer.finish());
 }
 
-function totals(model: FloorModel, analyzer: FloorAnalyzer, bins: readonly BinData[]): AnalyzeResult {
+/**
+ * The `analyze` figures from the bins of a run: offline all bins from finish(); live, every bin that
+ * advance() and finish() released — the same figures, since bins are only released when final.
+ */
+export function summarizeRun(model: FloorModel, analyzer: FloorAnalyzer, bins: readonly BinData[]): AnalyzeResult {
   const { zones, lines, binS } = model;
   const grid = analyzer.grid;
   const dwells: number[][] = zones.map(() => []);
@@ -144,12 +147,12 @@ function queueFigures(
       const window = [];
       for (let j = k - windowBins + 1; j <= k; j++) {
         const bin = byIndex.get(j);
-        const dwells = bin?.dwells[zone.index] ?? [];
+        const dwells = [...(bin?.dwells[zone.index] ?? [])].sort((a, b) => a - b);
         let dwellSum = 0;
         for (const d of dwells) dwellSum += d;
         const occ = bin?.occupancy[zone.index];
         window.push({
-          personSeconds: occ?.personSeconds ?? 0,
+          personSeconds: occ?.personSeconds() ?? 0,
           finishedVisits: dwells.length,
           dwellSum,
           end: occ?.end ?? 0,

@@ -9,7 +9,6 @@
  */
 
 export class OccupancyBin {
-  personSeconds = 0;
   end = 0;
   /** Clipped intervals: start, end, 1 if the end instant is included. */
   private readonly segments: number[] = [];
@@ -17,11 +16,24 @@ export class OccupancyBin {
   add(start: number, end: number, closedEnd: boolean, binStart: number, binEnd: number): void {
     const a = Math.max(start, binStart);
     const e = Math.min(end, binEnd);
-    this.personSeconds += e - a;
     // Present at the instant binEnd when the interval reaches past it, or ends exactly there and is closed.
     const atEnd = end > binEnd || (end === binEnd && closedEnd);
     if (atEnd) this.end += 1;
     this.segments.push(a, e, end > binEnd || closedEnd ? 1 : 0);
+  }
+
+  /**
+   * Person-seconds inside during the bin, summed over the intervals in sorted order so that the same
+   * intervals give the same bits whichever order they arrived in (live and offline agree exactly).
+   */
+  personSeconds(): number {
+    const s = this.segments;
+    const lengths: number[] = [];
+    for (let i = 0; i < s.length; i += 3) lengths.push((s[i + 1] as number) - (s[i] as number));
+    lengths.sort((p, q) => p - q);
+    let total = 0;
+    for (const length of lengths) total += length;
+    return total;
   }
 
   /** Sweep: at one instant half-open ends leave first, then starts arrive, then the count is read. */

@@ -86,7 +86,7 @@ export function occupancyFigures(
     bin_start: binStartIso(index, binS),
     end: occ?.end ?? 0,
     max: occ === undefined ? 0 : occ.max(),
-    mean: occ === undefined ? 0 : occ.personSeconds / binS,
+    mean: occ === undefined ? 0 : occ.personSeconds() / binS,
   };
 }
 
@@ -115,7 +115,7 @@ export function summarizeBin(model: FloorModel, data: BinData): BinSummary {
     }),
     occupancy: byId(model.zones, (z) => {
       const { end, max, mean } = occupancyFigures(data, z, binS, data.index);
-      return { end, max, mean, person_seconds: data.occupancy[z]?.personSeconds ?? 0 };
+      return { end, max, mean, person_seconds: data.occupancy[z]?.personSeconds() ?? 0 };
     }),
     lines: byId(model.lines, (l) => ({
       in: data.lineIn[l] as number,

@@ -5,8 +5,8 @@
 
 /**
  * Nearest-rank percentile of ascending-sorted values. `percent` is an integer 1..100 so the rank
- * ceil(percent·n / 100) is computed from integers: 0.9·30 in floating point is 27.000000000000004, whose
- * ceiling would pick the 28th value instead of the 27th.
+ * ceil(percent·n / 100) is computed from integers: 0.55·100 in floating point is 55.00000000000001,
+ * whose ceiling would pick the 56th value instead of the 55th.
  */
 export function nearestRank(sorted: readonly number[], percent: number): number {
   if (!Number.isInteger(percent) || percent < 1 || percent > 100) {

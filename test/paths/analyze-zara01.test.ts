@@ -131,7 +131,9 @@ function checkAgainstBruteForce(config: typeof baseConfig): { result: AnalyzeRes
   expect(new Map(result.transitions.map((t) => [`${t.from}>${t.to}`, t.count]))).toEqual(transitions);
   expect(new Map(result.paths.map((p) => [p.zones.join('>'), p.count]))).toEqual(paths);
   expect(result.heatmap.seconds).toHaveLength(expected.heat.length);
-  result.heatmap.seconds.forEach((s, i) => expect(s, `cell ${i}`).toBeCloseTo(expected.heat[i] as number, 9));
+  result.heatmap.seconds.forEach((s, i) => {
+    expect(s, `cell ${i}`).toBeCloseTo(expected.heat[i] as number, 9);
+  });
   return { result, expected };
 }
 
