@@ -3,7 +3,7 @@
  * envelope, pagination and `format` everywhere (ARCHITECTURE §8). The API document is OpenAPI 3.0, so
  * enums are written as `enum` (3.0 has no `const`) and nothing is `type: null`.
  */
-import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import { Type as T, type TSchema } from '@sinclair/typebox';
 
 export const ErrorSchema = T.Object(
   {
@@ -34,18 +34,30 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
 }
 
 /** A string enum TypeBox types precisely but that stays OpenAPI 3.0 (`enum`, not `anyOf`/`const`). */
-export function StringEnum<V extends string>(values: readonly V[], options: { description: string; default?: V }) {
+export function StringEnum<const V extends string>(values: readonly V[], options: { description: string; default?: V }) {
   return T.Unsafe<V>({ type: 'string', enum: [...values], ...options });
 }
 
-export const FormatParam = StringEnum(['json', 'csv'], {
-  description: 'Response format: JSON, or RFC 4180 CSV with a header row.',
-  default: 'json',
-});
-export type Format = Static<typeof FormatParam>;
+/*
+ * Parameters with a default are Optional in the schema (so OpenAPI says `required: false`), and the
+ * app's Ajv fills the default before the handler runs (`useDefaults`), so handlers type their query as
+ * `WithDefaults<Static<typeof Q>, 'limit' | …>` instead of repeating the defaults in code.
+ */
+export const FormatParam = T.Optional(
+  StringEnum(['json', 'csv'], {
+    description: 'Response format: JSON, or RFC 4180 CSV with a header row.',
+    default: 'json',
+  }),
+);
+export type Format = 'json' | 'csv';
 
-export const LimitParam = T.Integer({ description: 'Page size.', minimum: 1, maximum: 1000, default: 100 });
-export const OffsetParam = T.Integer({ description: 'Rows to skip.', minimum: 0, maximum: 1_000_000_000, default: 0 });
+export const LimitParam = T.Optional(T.Integer({ description: 'Page size.', minimum: 1, maximum: 1000, default: 100 }));
+export const OffsetParam = T.Optional(
+  T.Integer({ description: 'Rows to skip.', minimum: 0, maximum: 1_000_000_000, default: 0 }),
+);
+
+/** A query type whose defaulted keys are present, as they are after validation. */
+export type WithDefaults<Q, K extends keyof Q> = Omit<Q, K> & { [P in K]-?: Exclude<Q[P], undefined> };
 
 /** A querystring schema that refuses unknown parameters (the app's Ajv reports them instead of dropping them). */
 export function Query<P extends Record<string, TSchema>>(properties: P) {

@@ -73,6 +73,18 @@ describe('GET /api/docs', () => {
     }
   });
 
+  it('documents paging parameters as optional with their defaults and bounds', () => {
+    const operation = doc.paths['/api/v1/dead-letters']?.get as unknown as { parameters: Record<string, unknown>[] };
+    const limit = operation.parameters.find((parameter) => parameter.name === 'limit');
+    expect(limit).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    });
+    const format = operation.parameters.find((parameter) => parameter.name === 'format');
+    expect(format).toMatchObject({ required: false, schema: { enum: ['json', 'csv'], default: 'json' } });
+  });
+
   it('serves the same document at /api/docs/openapi.json', async () => {
     expect((await subject.app.inject('/api/docs/openapi.json')).json()).toEqual(doc);
   });

@@ -6,7 +6,15 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth.js';
 import type { CsvRow } from '../csv.js';
 import { sendTable } from '../respond.js';
-import { errorResponses, FormatParam, LimitParam, OffsetParam, Query, tableResponse } from '../schemas.js';
+import {
+  errorResponses,
+  FormatParam,
+  LimitParam,
+  OffsetParam,
+  Query,
+  tableResponse,
+  type WithDefaults,
+} from '../schemas.js';
 import type { DeadLetterQuery, DeadLetterSource, HttpRoutePlugin } from '../types.js';
 
 const DeadLettersQuery = Query({
@@ -33,7 +41,7 @@ export function deadLetterRoutes(deadLetters: DeadLetterSource): HttpRoutePlugin
   return {
     name: 'dead-letters',
     register(app, { requireScope }) {
-      app.get<{ Querystring: Static<typeof DeadLettersQuery> }>(
+      app.get<{ Querystring: WithDefaults<Static<typeof DeadLettersQuery>, 'limit' | 'offset' | 'format'> }>(
         '/api/v1/dead-letters',
         {
           onRequest: requireScope('admin'),

@@ -6,7 +6,7 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { bearerSecurity } from '../auth.js';
 import { sendTable } from '../respond.js';
-import { errorResponses, FormatParam, Query, tableResponse } from '../schemas.js';
+import { errorResponses, FormatParam, Query, tableResponse, type WithDefaults } from '../schemas.js';
 import type { DeviceListSource, HttpRoutePlugin } from '../types.js';
 
 const DeviceSchema = T.Object({
@@ -27,7 +27,7 @@ export function deviceRoutes(devices: DeviceListSource): HttpRoutePlugin {
   return {
     name: 'devices',
     register(app, { requireScope }) {
-      app.get<{ Querystring: Static<typeof DevicesQuery> }>(
+      app.get<{ Querystring: WithDefaults<Static<typeof DevicesQuery>, 'format'> }>(
         '/api/v1/devices',
         {
           onRequest: requireScope('admin'),

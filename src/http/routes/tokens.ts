@@ -7,7 +7,7 @@ import { SCOPES, TokenError, type TokenErrorCode, type TokenStore } from '../../
 import { bearerSecurity } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { sendTable } from '../respond.js';
-import { errorResponses, FormatParam, Query, StringEnum, tableResponse } from '../schemas.js';
+import { errorResponses, FormatParam, Query, StringEnum, tableResponse, type WithDefaults } from '../schemas.js';
 import type { HttpRoutePlugin } from '../types.js';
 
 const ScopeSchema = StringEnum(SCOPES, { description: 'hq:read (HQ data), signage:pull (screens), admin (all).' });
@@ -50,7 +50,7 @@ export function tokenRoutes(tokens: TokenStore): HttpRoutePlugin {
       const admin = requireScope('admin');
       const common = { tags: ['admin'], security: bearerSecurity };
 
-      app.get<{ Querystring: Static<typeof ListQuery> }>(
+      app.get<{ Querystring: WithDefaults<Static<typeof ListQuery>, 'format'> }>(
         '/api/v1/tokens',
         {
           onRequest: admin,
