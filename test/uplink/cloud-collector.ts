@@ -8,7 +8,7 @@
 import { gunzipSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { type UplinkEnvelope, UplinkEnvelopeSchema } from '../../src/uplink/envelope-schema.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
@@ -34,6 +34,7 @@ export class CloudCollector {
     private readonly url: string,
     private readonly filter: string,
     private readonly clientId = `cloud-${Math.random().toString(16).slice(2)}`,
+    private readonly extra: IClientOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -43,6 +44,7 @@ export class CloudCollector {
       clean: false,
       properties: { sessionExpiryInterval: 3600 },
       reconnectPeriod: 100,
+      ...this.extra,
     });
     this.client = client;
     client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet));
