@@ -34,7 +34,10 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
 }
 
 /** A string enum TypeBox types precisely but that stays OpenAPI 3.0 (`enum`, not `anyOf`/`const`). */
-export function StringEnum<const V extends string>(values: readonly V[], options: { description: string; default?: V }) {
+export function StringEnum<const V extends string>(
+  values: readonly V[],
+  options: { description: string; default?: V },
+) {
   return T.Unsafe<V>({ type: 'string', enum: [...values], ...options });
 }
 
