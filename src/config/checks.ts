@@ -7,81 +7,74 @@
  * checks-services.ts; this file is the list of them and the runner.
  */
 
-import type {
-	CheckContext,
-	CheckProblem,
-	ConfigCheck,
-} from "./checks-common.js";
+import type { CheckContext, CheckProblem, ConfigCheck } from './checks-common.js';
 import {
-	calibrationPointsSpread,
-	deviceKindsHaveProfiles,
-	deviceSectionsMatchKind,
-	plainCamerasHaveSource,
-	screenZonesExist,
-	shelfLanesUnique,
-	shelfZonesExist,
-	uniqueDeviceIds,
-} from "./checks-devices.js";
+  calibrationPointsSpread,
+  deviceKindsHaveProfiles,
+  deviceSectionsMatchKind,
+  plainCamerasHaveSource,
+  screenZonesExist,
+  shelfLanesUnique,
+  shelfZonesExist,
+  uniqueDeviceIds,
+} from './checks-devices.js';
 import {
-	areaZonesDoNotOverlap,
-	boundsOrdered,
-	floorShapesInsideBounds,
-	linesHaveLength,
-	polygonsAreSimple,
-	uniqueFixtureIds,
-	uniqueLineIds,
-	uniqueZoneIds,
-} from "./checks-floor.js";
+  areaZonesDoNotOverlap,
+  boundsOrdered,
+  floorShapesInsideBounds,
+  linesHaveLength,
+  polygonsAreSimple,
+  uniqueFixtureIds,
+  uniqueLineIds,
+  uniqueZoneIds,
+} from './checks-floor.js';
 import {
-	clientCertificatesPaired,
-	filesExist,
-	listenerPortsDistinct,
-	packetLimitHoldsPayloads,
-	reconnectDelaysOrdered,
-	retentionOrdered,
-	uplinkPasswordNeedsUsername,
-} from "./checks-services.js";
-import type { GatewayConfig } from "./schema.js";
+  clientCertificatesPaired,
+  filesExist,
+  listenerPortsDistinct,
+  packetLimitHoldsPayloads,
+  reconnectDelaysOrdered,
+  retentionOrdered,
+  uplinkPasswordNeedsUsername,
+} from './checks-services.js';
+import type { GatewayConfig } from './schema.js';
 
 export type {
-	CheckContext,
-	CheckProblem,
-	ConfigCheck,
-} from "./checks-common.js";
+  CheckContext,
+  CheckProblem,
+  ConfigCheck,
+} from './checks-common.js';
 
 /** Every cross-field rule, by name, in the order they run. */
 export const CONFIG_CHECKS: Readonly<Record<string, ConfigCheck>> = {
-	boundsOrdered,
-	uniqueZoneIds,
-	uniqueLineIds,
-	uniqueFixtureIds,
-	polygonsAreSimple,
-	floorShapesInsideBounds,
-	linesHaveLength,
-	areaZonesDoNotOverlap,
-	uniqueDeviceIds,
-	deviceKindsHaveProfiles,
-	deviceSectionsMatchKind,
-	shelfZonesExist,
-	screenZonesExist,
-	shelfLanesUnique,
-	plainCamerasHaveSource,
-	calibrationPointsSpread,
-	listenerPortsDistinct,
-	packetLimitHoldsPayloads,
-	reconnectDelaysOrdered,
-	retentionOrdered,
-	uplinkPasswordNeedsUsername,
-	clientCertificatesPaired,
-	filesExist,
+  boundsOrdered,
+  uniqueZoneIds,
+  uniqueLineIds,
+  uniqueFixtureIds,
+  polygonsAreSimple,
+  floorShapesInsideBounds,
+  linesHaveLength,
+  areaZonesDoNotOverlap,
+  uniqueDeviceIds,
+  deviceKindsHaveProfiles,
+  deviceSectionsMatchKind,
+  shelfZonesExist,
+  screenZonesExist,
+  shelfLanesUnique,
+  plainCamerasHaveSource,
+  calibrationPointsSpread,
+  listenerPortsDistinct,
+  packetLimitHoldsPayloads,
+  reconnectDelaysOrdered,
+  retentionOrdered,
+  uplinkPasswordNeedsUsername,
+  clientCertificatesPaired,
+  filesExist,
 };
 
 /** Runs every check; each problem is tagged with the check that found it. */
-export function runChecks(
-	config: GatewayConfig,
-	context: CheckContext,
-): (CheckProblem & { check: string })[] {
-	return Object.entries(CONFIG_CHECKS).flatMap(([check, run]) =>
-		run(config, context).map((problem) => ({ ...problem, check })),
-	);
+export function runChecks(config: GatewayConfig, context: CheckContext): (CheckProblem & { check: string })[] {
+  return Object.entries(CONFIG_CHECKS).flatMap(([check, run]) =>
+    run(config, context).map((problem) => ({ ...problem, check })),
+  );
 }

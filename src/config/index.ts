@@ -1,18 +1,18 @@
 /** The configuration: schema, loading, checks and error report. Import from here. */
-export type { CheckContext, CheckProblem, ConfigCheck } from "./checks.js";
-export { CONFIG_CHECKS, runChecks } from "./checks.js";
-export { ENV_OVERRIDES, type EnvOverride } from "./env.js";
+export type { CheckContext, CheckProblem, ConfigCheck } from './checks.js';
+export { CONFIG_CHECKS, runChecks } from './checks.js';
+export { ENV_OVERRIDES, type EnvOverride } from './env.js';
 export {
-	type LoadedConfig,
-	type LoadOptions,
-	loadConfig,
-	parseConfig,
-} from "./load.js";
+  type LoadedConfig,
+  type LoadOptions,
+  loadConfig,
+  parseConfig,
+} from './load.js';
 export {
-	ConfigError,
-	type ConfigPath,
-	type ConfigProblem,
-	formatPath,
-	formatProblem,
-} from "./problems.js";
-export * from "./schema.js";
+  ConfigError,
+  type ConfigPath,
+  type ConfigProblem,
+  formatPath,
+  formatProblem,
+} from './problems.js';
+export * from './schema.js';
