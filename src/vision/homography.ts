@@ -92,7 +92,7 @@ function threeOnALine(points: readonly [number, number][], which: string): void 
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       for (let k = j + 1; k < n; k++) {
-        const [a, b, c] = [points[i], points[j], points[k]] as [number, number][];
+        const [a, b, c] = [points[i], points[j], points[k]] as [[number, number], [number, number], [number, number]];
         const area = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
         if (Math.abs(area) < 1e-9) {
           throw new CalibrationError(
