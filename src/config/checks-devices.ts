@@ -2,6 +2,8 @@
  * Cross-field checks of the device list: ids, kinds with a profile (ARCHITECTURE §4), the kind-specific
  * section each device carries, the zones shelves and screens refer to, and camera calibration input.
  */
+
+import { CalibrationError, calibrate } from '../vision/homography.js';
 import { type CheckProblem, type ConfigCheck, duplicateIds, showPoint } from './checks-common.js';
 import type { DeviceConfig, ZoneConfig } from './schema.js';
 
@@ -130,35 +132,66 @@ function fourInGeneralPosition(points: readonly Pair[]): boolean {
 
 /**
  * A homography is fixed by four point pairs with no three on a line, in the image and on the floor;
- * fewer distinct directions leave it undetermined. (Fitting it and its reprojection error belong to
- * the camera calibration code, which refuses a calibration above `max_error_m`.)
+ * fewer distinct directions leave it undetermined.
  */
 export const calibrationPointsSpread: ConfigCheck = ({ devices }) =>
   devices.flatMap((device: DeviceConfig, i) => {
     const points = device.camera?.calibration?.points;
-    if (!points) return [];
-    const problems: CheckProblem[] = [];
-    for (const side of ['image', 'floor'] as const) {
-      const seen = new Map<string, number>();
-      let repeated = false;
-      points.forEach((pair, j) => {
-        const key = showPoint(pair[side]);
-        const first = seen.get(key);
-        if (first === undefined) seen.set(key, j);
-        else {
-          repeated = true;
-          problems.push({
-            path: ['devices', i, 'camera', 'calibration', 'points', j, side],
-            reason: `repeats the ${side} point of calibration.points[${first}]`,
-          });
-        }
-      });
-      // With a repeated point the spread is reported there, not twice.
-      if (!repeated && !fourInGeneralPosition(points.map((p) => p[side])))
+    return points ? spreadProblems(points).map((p) => ({ ...p, path: ['devices', i, ...p.path] })) : [];
+  });
+
+type CalibrationPoints = NonNullable<NonNullable<DeviceConfig['camera']>['calibration']>['points'];
+
+function spreadProblems(points: CalibrationPoints): CheckProblem[] {
+  const problems: CheckProblem[] = [];
+  for (const side of ['image', 'floor'] as const) {
+    const seen = new Map<string, number>();
+    let repeated = false;
+    points.forEach((pair, j) => {
+      const key = showPoint(pair[side]);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, j);
+      else {
+        repeated = true;
         problems.push({
-          path: ['devices', i, 'camera', 'calibration', 'points'],
-          reason: `needs four ${side} points with no three on one line`,
+          path: ['camera', 'calibration', 'points', j, side],
+          reason: `repeats the ${side} point of calibration.points[${first}]`,
         });
+      }
+    });
+    // With a repeated point the spread is reported there, not twice.
+    if (!repeated && !fourInGeneralPosition(points.map((p) => p[side])))
+      problems.push({
+        path: ['camera', 'calibration', 'points'],
+        reason: `needs four ${side} points with no three on one line`,
+      });
+  }
+  return problems;
+}
+
+const metres = (m: number) => `${Number(m.toPrecision(2))} m`;
+
+/**
+ * Issue 3: a calibration whose pairs do not agree with one homography (a mistyped pixel, pairs in the
+ * wrong order) would put every person from that camera in the wrong place; refuse it when the mean
+ * reprojection error exceeds `max_error_m`. The fit is the vision code's (normalised DLT).
+ */
+export const calibrationWithinError: ConfigCheck = ({ devices }) =>
+  devices.flatMap((device: DeviceConfig, i): CheckProblem[] => {
+    const calibration = device.camera?.calibration;
+    if (!calibration || spreadProblems(calibration.points).length > 0) return [];
+    const path = ['devices', i, 'camera', 'calibration', 'points'];
+    try {
+      const { meanErrorM, maxErrorM } = calibrate(calibration.points);
+      if (meanErrorM <= calibration.max_error_m) return [];
+      return [
+        {
+          path,
+          reason: `mean reprojection error ${metres(meanErrorM)} (worst ${metres(maxErrorM)}) is above calibration.max_error_m (${calibration.max_error_m} m): a pair is mistyped or out of order`,
+        },
+      ];
+    } catch (error) {
+      if (error instanceof CalibrationError) return [{ path, reason: error.message }];
+      throw error;
     }
-    return problems;
   });

@@ -10,6 +10,7 @@
 import type { CheckContext, CheckProblem, ConfigCheck } from './checks-common.js';
 import {
   calibrationPointsSpread,
+  calibrationWithinError,
   deviceKindsHaveProfiles,
   deviceSectionsMatchKind,
   plainCamerasHaveSource,
@@ -63,6 +64,7 @@ export const CONFIG_CHECKS: Readonly<Record<string, ConfigCheck>> = {
   shelfLanesUnique,
   plainCamerasHaveSource,
   calibrationPointsSpread,
+  calibrationWithinError,
   listenerPortsDistinct,
   packetLimitHoldsPayloads,
   reconnectDelaysOrdered,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CONFIG_CHECKS } from '../../src/config/index.js';
-import { MINIMAL, refusal } from './helpers.js';
+import { load, MINIMAL, refusal } from './helpers.js';
 
 const square = (x: number, y: number, size: number) =>
   `[[${x}, ${y}], [${x + size}, ${y}], [${x + size}, ${y + size}], [${x}, ${y + size}]]`;
@@ -155,6 +155,24 @@ describe('config checks: devices', () => {
       `${file}:13:39 devices[0].camera.calibration.points[3].floor = [1,0]: repeats the floor point of calibration.points[1]`,
     ]);
   });
+
+  it('refuses calibration pairs that disagree with one homography', async () => {
+    // cam-west of the demo store with the last floor point mistyped ([9, 8] for [8, 9]).
+    const points = [
+      '{ image: [122.9, 761.8], floor: [2, 3] }',
+      '{ image: [1797.1, 761.8], floor: [14, 3] }',
+      '{ image: [1268.3, 116.5], floor: [14, 15] }',
+      '{ image: [651.7, 116.5], floor: [2, 15] }',
+      '{ image: [960.0, 290.2], floor: [9, 8] }',
+    ];
+    const yaml = `${MINIMAL}devices:\n  - id: c1\n    kind: camera\n    camera:\n      type: smart\n      calibration:\n        points:\n${points.map((p) => `          - ${p}\n`).join('')}`;
+    const { file, lines } = await refusal(yaml);
+    expect(lines).toEqual([
+      `${file}:10:11 devices[0].camera.calibration.points = [{"image":[122.9,761.8],"floor":[2,3]},{"image":[1797.1,761…: mean reprojection error 0.41 m (worst 0.97 m) is above calibration.max_error_m (0.25 m): a pair is mistyped or out of order`,
+    ]);
+    // The same pairs, correctly typed, pass.
+    await load(yaml.replace('floor: [9, 8]', 'floor: [8, 9]'));
+  });
 });
 
 describe('config checks: services', () => {
@@ -217,6 +235,6 @@ describe('config checks: services', () => {
 
   it('names every check', () => {
     expect(Object.keys(CONFIG_CHECKS)).toContain('areaZonesDoNotOverlap');
-    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(23);
+    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(24);
   });
 });
