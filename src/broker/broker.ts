@@ -83,10 +83,11 @@ export class Broker {
     if (running === undefined) return;
     this.stopping = true;
     this.running = undefined;
-    const listenersClosed = running.listeners.close();
+    // aedes first, so clients are closed by the broker (not torn by their sockets); then the listeners,
+    // which destroy whatever is left (handshakes in progress, connections arriving meanwhile).
     await new Promise<void>((done) => running.context.aedes.close(done));
     for (const connection of this.open) connection.destroy();
-    await listenersClosed;
+    await running.listeners.close();
     running.detach();
     for (const name of running.metricNames) this.options.metrics.removeSingleMetric(name);
   }

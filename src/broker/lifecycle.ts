@@ -67,9 +67,13 @@ export function trackLifecycle(context: BrokerContext): () => void {
     log.debug(() => `${session.deviceId} (${client.id}) disconnected; death: ${death}`);
   };
 
+  // aedes reports an error once per failed write (a drain timeout fails every queued delivery), but the
+  // metric counts connections closed, so each client is counted once.
+  const errored = new WeakSet<Client>();
   const onError = (client: Client, error: Error & { errorCode?: number }) => {
     // CONNECT refusals arrive here too; they are counted as auth failures already.
-    if (refusedByUs.has(client) || error.errorCode !== undefined) return;
+    if (refusedByUs.has(client) || error.errorCode !== undefined || errored.has(client)) return;
+    errored.add(client);
     const reason = clientErrorReason(error);
     metrics.clientErrors.inc({ reason });
     log.debug(() => `connection ${client.id ?? '(no id)'} closed (${reason}): ${error.message}`);

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
@@ -77,25 +77,34 @@ function webSocketServer(config: BrokerConfig, accept: Accept): { http: HttpServ
 
 export async function startListeners(config: BrokerConfig, configDir: string, accept: Accept): Promise<Listeners> {
   const servers: Server[] = [];
+  // Every raw socket, including TLS handshakes and WebSocket upgrades not yet handed to `accept`,
+  // so that close() does not wait for them (server.close() waits for every open connection).
+  const sockets = new Set<Socket>();
+  const track = (server: Server) => {
+    servers.push(server);
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+  };
   let wss: WebSocketServer | undefined;
-  let http: HttpServer | undefined;
   const closeAll = async () => {
     wss?.close();
-    http?.closeAllConnections();
-    await Promise.all(servers.map(close));
+    const closed = Promise.all(servers.map(close));
+    for (const socket of sockets) socket.destroy();
+    await closed;
   };
   try {
     // Nagle's algorithm would hold small acks and replies for up to 40 ms; readings are small and latency counts.
     const tcp = createTcpServer({ noDelay: true }, (socket) => accept(socket));
-    servers.push(tcp);
+    track(tcp);
     const ports: BoundPorts = { mqtt: await listen(tcp, config.mqtt_port, config.host) };
 
     if (config.ws_enabled) {
       const ws = webSocketServer(config, accept);
       wss = ws.wss;
-      http = ws.http;
-      servers.push(http);
-      ports.ws = await listen(http, config.ws_port, config.host);
+      track(ws.http);
+      ports.ws = await listen(ws.http, config.ws_port, config.host);
     }
 
     if (config.tls !== undefined) {
@@ -110,7 +119,7 @@ export async function startListeners(config: BrokerConfig, configDir: string, ac
       } catch (error) {
         throw new Error(`broker.tls: cannot use cert_file and key_file as a PEM pair: ${(error as Error).message}`);
       }
-      servers.push(tls);
+      track(tls);
       ports.tls = await listen(tls, config.tls.port, config.host);
     }
     return { ports, close: closeAll };

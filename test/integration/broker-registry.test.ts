@@ -2,7 +2,6 @@
  * E2E: credentials changed by another process (the `omo-edge devices` CLI while the gateway runs) take
  * effect in the running broker without a restart: rotated and removed devices are disconnected at once.
  */
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../broker/helpers/harness.js';
 import { waitFor } from '../broker/helpers/wait.js';
@@ -18,7 +17,7 @@ describe('E2E: registry changes reach the running broker', () => {
     const old = await h.addDevice('s1');
     const other = await h.connect({ clientId: 's2', username: 's2', password: await h.addDevice('s2') });
     const s1 = await h.connect({ clientId: 's1', username: 's1', password: old });
-    const closed = once(s1, 'close');
+    const closed = new Promise<void>((resolve) => s1.once('close', () => resolve()));
 
     const { password } = JSON.parse(await changeRegistryInChild(h.registry.path, 'rotate', 's1')) as {
       password: string;
@@ -35,7 +34,7 @@ describe('E2E: registry changes reach the running broker', () => {
     await h.registry.start();
     const password = await h.addDevice('s1');
     const s1 = await h.connect({ clientId: 's1', username: 's1', password });
-    const closed = once(s1, 'close');
+    const closed = new Promise<void>((resolve) => s1.once('close', () => resolve()));
 
     await changeRegistryInChild(h.registry.path, 'remove', 's1');
     await closed;

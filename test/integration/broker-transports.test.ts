@@ -49,9 +49,7 @@ describe('E2E: WebSocket', () => {
     expect(h.refusals[0]).toMatchObject({ reason: 'acl', topic: 'omo/signage/other/status' });
 
     const anonymous = mqtt.connect(url, { reconnectPeriod: 0, clientId: 'x' });
-    const [error] = (await new Promise((resolve) => anonymous.once('error', (e) => resolve([e])))) as [
-      { code: number },
-    ];
+    const error = await new Promise<Error & { code?: number }>((resolve) => anonymous.once('error', resolve));
     anonymous.end(true);
     expect(error.code).toBe(5);
 

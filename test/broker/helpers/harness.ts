@@ -77,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const clients: MqttClient[] = [];
 
-  return {
+  const harness: Harness = {
     broker,
     ports,
     registry,
@@ -112,7 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async eventually(name, labels, value) {
       const deadline = Date.now() + 5000;
-      while ((await this.metric(name, labels)) !== value) {
+      while ((await harness.metric(name, labels)) !== value) {
         if (Date.now() > deadline) throw new Error(`${name} ${JSON.stringify(labels)} never reached ${value}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -124,4 +124,5 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
