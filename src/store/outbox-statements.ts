@@ -23,6 +23,7 @@ export class OutboxStatements {
   private readonly oldestPendingOf: Statement<[string], { produced_at: number }>;
   private readonly oldestHeldRow: Statement<[], { at: number | null }>;
   private readonly totalBytesRow: Statement<[], { bytes: number }>;
+  private readonly lastAckedRow: Statement<[], { at: number | null }>;
 
   constructor(db: SqliteDatabase) {
     this.ensureStream = db.prepare(
@@ -53,6 +54,7 @@ export class OutboxStatements {
     );
     this.oldestHeldRow = db.prepare('SELECT MIN(produced_at) AS at FROM outbox_records');
     this.totalBytesRow = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS bytes FROM outbox_records');
+    this.lastAckedRow = db.prepare('SELECT MAX(acked_at) AS at FROM outbox_records');
   }
 
   counter(name: Counter): number {
@@ -65,6 +67,10 @@ export class OutboxStatements {
 
   oldestHeld(): number | null {
     return this.oldestHeldRow.get()?.at ?? null;
+  }
+
+  lastAcked(): number | null {
+    return this.lastAckedRow.get()?.at ?? null;
   }
 
   totalBytes(): number {

@@ -2,10 +2,7 @@
  * The uplink outbox (ARCHITECTURE §6, §7, §11): a durable queue per stream in SQLite.
  *
  * - `append` assigns each record its per-stream `seq` and id `<gateway>:<stream>:<seq>` and commits
- *   with `synchronous=FULL`, so an appended record survives a power cut, not only a kill -9.
- *   With its own connection (`path`) the whole connection runs FULL; on a shared connection
- *   (`database`) FULL is set just around each outbox commit, because SQLite refuses to change it
- *   inside a transaction and the rest of the database is content with NORMAL.
+ *   with `synchronous=FULL` (outbox-durability.ts), so an appended record survives a power cut.
  * - `peek` reads pending records in seq order; `ack` marks them acked after the cloud's PUBACK.
  * - Acked rows stay (flagged `acked_at`) until the bounds evict them, so HQ's resend command can
  *   re-queue a time range with the original ids (`requeue`). Resend reaches back at most
@@ -13,10 +10,9 @@
  * - Over a bound the oldest go first (see outbox-bounds.ts); dropped pending records are counted in a
  *   persisted counter, and `reportDrops` turns the unreported count into an uplinked alert record.
  */
-import { applyMigrations, openDatabase, type SqliteDatabase } from './database.js';
 import { type Eviction, type OutboxBounds, prepareBounds } from './outbox-bounds.js';
+import { durableTransaction, type OutboxConnection, openOutboxConnection } from './outbox-durability.js';
 import { byteLength, type OutboxRecord, serialiseRecord } from './outbox-records.js';
-import { outboxMigrations } from './outbox-schema.js';
 import { OutboxStatements } from './outbox-statements.js';
 import {
   DROP_REPORT_STREAM,
@@ -26,38 +22,12 @@ import {
   parseRecordId,
   recordId,
 } from './outbox-streams.js';
+import type { OutboxOptions, OutboxStats, RequeueRange } from './outbox-types.js';
 
 export type { OutboxRecord } from './outbox-records.js';
 export { outboxMigrations } from './outbox-schema.js';
 export { OUTBOX_STREAMS, type OutboxStream } from './outbox-streams.js';
-
-export interface OutboxOptions {
-  gatewayId: string;
-  /** Own connection to this SQLite file (recommended: `<data-dir>/outbox.db`). */
-  path?: string;
-  /** Or a shared connection; migrations are applied to it and it is not closed by `stop()`. */
-  database?: SqliteDatabase;
-  maxBytes: number;
-  maxAgeMs: number;
-  /** Clock in ms since epoch; tests move it. */
-  now?: () => number;
-}
-
-export interface OutboxStats {
-  backlog: Record<OutboxStream, number>;
-  backlogTotal: number;
-  /** Bytes held, pending and acked-kept-for-resend. */
-  bytes: number;
-  oldestPendingAt: string | null;
-  droppedTotal: number;
-  droppedUnreported: number;
-}
-
-export interface RequeueRange {
-  fromMs: number;
-  toMs: number;
-  streams?: readonly OutboxStream[];
-}
+export { type OutboxOptions, type OutboxStats, outboxOptionsFromConfig, type RequeueRange } from './outbox-types.js';
 
 /** Message seqs are reserved in blocks so a batch costs no extra commit; a restart skips the rest. */
 const MESSAGE_SEQ_BLOCK = 1024;
@@ -70,10 +40,9 @@ interface StreamState {
 }
 
 export class Outbox {
-  private db: SqliteDatabase | undefined;
+  private connection: OutboxConnection | undefined;
   private sql!: OutboxStatements;
   private bounds!: OutboxBounds;
-  private ownsConnection = false;
   private readonly state = new Map<OutboxStream, StreamState>();
   private totalBytes = 0;
   private readonly listeners = new Set<(stream: OutboxStream) => void>();
@@ -85,22 +54,10 @@ export class Outbox {
   }
 
   async start(): Promise<void> {
-    if (this.db) return;
-    const { path, database } = this.options;
-    if ((path === undefined) === (database === undefined)) {
-      throw new Error('Outbox needs exactly one of `path` (own connection) or `database` (shared)');
-    }
-    if (path !== undefined) {
-      this.db = openDatabase(path, outboxMigrations);
-      this.db.pragma('synchronous = FULL');
-      this.ownsConnection = true;
-    } else if (database) {
-      applyMigrations(database, outboxMigrations);
-      this.db = database;
-    }
-    const db = this.db as SqliteDatabase;
-    this.sql = new OutboxStatements(db);
-    this.bounds = prepareBounds(db);
+    if (this.connection) return;
+    this.connection = openOutboxConnection(this.options);
+    this.sql = new OutboxStatements(this.connection.db);
+    this.bounds = prepareBounds(this.connection.db);
     this.commit(() => {
       for (const stream of OUTBOX_STREAMS) this.sql.ensureStream.run(stream);
     });
@@ -111,8 +68,8 @@ export class Outbox {
 
   async stop(): Promise<void> {
     this.listeners.clear();
-    if (this.db && this.ownsConnection) this.db.close();
-    this.db = undefined;
+    if (this.connection?.owned) this.connection.db.close();
+    this.connection = undefined;
   }
 
   /** Called after each commit that adds pending records to a stream. Returns the unsubscribe. */
@@ -135,11 +92,9 @@ export class Outbox {
   /** Up to `max` pending records of a stream, lowest seq first. */
   peek(stream: OutboxStream, max: number): OutboxRecord[] {
     this.requireStarted();
-    const rows = this.sql.peek.all(stream, max) as {
-      seq: number;
-      produced_at: number;
-      body: string;
-    }[];
+    const rows = this.sql.peek.all(stream, max) as { seq: number; produced_at: number; body: string }[];
+    // Fewer rows than asked for means these are all: keep the in-memory count honest whatever happened.
+    if (rows.length < max) this.stateOf(stream).pending = rows.length;
     return rows.map((row) => ({
       id: recordId(this.gatewayId, stream, row.seq),
       stream,
@@ -247,6 +202,12 @@ export class Outbox {
     return this.sql.oldestPending(stream);
   }
 
+  /** When the cloud last acknowledged a record (ms), as far as the outbox still remembers; or null. */
+  lastAckedAt(): number | null {
+    this.requireStarted();
+    return this.sql.lastAcked();
+  }
+
   /** Oldest record still held, pending or acked: how far back a resend can reach. */
   oldestHeldAt(): number | null {
     this.requireStarted();
@@ -291,7 +252,6 @@ export class Outbox {
       seq += 1;
     });
     this.sql.setNextSeq.run(seq, stream);
-    // In-memory figures change only once the statements above succeeded; a throw rolls back both.
     state.nextSeq = seq;
     state.pending += records.length;
     this.totalBytes += bytes;
@@ -314,18 +274,15 @@ export class Outbox {
     return dropped;
   }
 
-  /** One transaction, durable per the connection mode described at the top of this file. */
+  /** A durable transaction; if it fails, the in-memory figures return to what the disk still says. */
   private commit<T>(fn: () => T): T {
-    const db = this.db as SqliteDatabase;
-    const run = db.transaction(fn);
-    // Nested inside a caller's transaction: its commit decides durability (SQLite cannot switch here).
-    if (this.ownsConnection || db.inTransaction) return run();
-    const previous = db.pragma('synchronous', { simple: true }) as number;
-    db.pragma('synchronous = FULL');
+    const saved = { totalBytes: this.totalBytes, state: [...this.state].map(([k, v]) => [k, { ...v }] as const) };
     try {
-      return run();
-    } finally {
-      db.pragma(`synchronous = ${previous}`);
+      return durableTransaction(this.connection as OutboxConnection, fn);
+    } catch (error) {
+      this.totalBytes = saved.totalBytes;
+      for (const [stream, state] of saved.state) this.state.set(stream, state);
+      throw error;
     }
   }
 
@@ -358,7 +315,7 @@ export class Outbox {
   }
 
   private requireStarted(): void {
-    if (!this.db) throw new Error('outbox is not started');
+    if (!this.connection) throw new Error('outbox is not started');
   }
 
   private now(): number {

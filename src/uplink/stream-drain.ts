@@ -89,19 +89,20 @@ export class StreamDrain {
   private sendNext(send: SendBatch): void {
     const { outbox, stream } = this.options;
     const epoch = this.epoch;
-    const attempt = async (): Promise<void> => {
+    const attempt = async (): Promise<boolean> => {
       const records = outbox.peek(stream, this.batchLimit);
-      if (records.length === 0) return;
+      if (records.length === 0) return false;
       await send(stream, outbox.takeMessageSeq(stream), records);
       // A PUBACK is proof of delivery whatever happened to the connection since: always record it.
       this.options.onAcked(stream, outbox.ack(records.map((record) => record.id)));
+      return true;
     };
     this.inFlight = attempt().then(
-      () => {
+      (sent) => {
         if (epoch !== this.epoch) return;
         this.inFlight = undefined;
         this.retry.reset();
-        this.kick();
+        if (sent) this.kick();
       },
       (error: unknown) => {
         if (epoch !== this.epoch) return;

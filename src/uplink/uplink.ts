@@ -67,6 +67,8 @@ export class Uplink {
 
   async start(): Promise<void> {
     const { config, outbox, gatewayId, storeId } = this.options;
+    const lastAcked = outbox.lastAckedAt();
+    this.lastAckAt = lastAcked === null ? null : new Date(lastAcked);
     this.metrics = registerUplinkMetrics(this.options.metrics, outbox, () => this.connection?.connected ?? false);
     this.housekeeping = setInterval(() => this.tidy(), DROP_CHECK_MS);
     if (config.url === undefined) {

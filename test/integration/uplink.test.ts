@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UplinkConfig } from '../../src/config/schema.js';
-import { createRegistry } from '../../src/metrics.js';
+import { createRegistry, type Registry } from '../../src/metrics.js';
 import { Outbox } from '../../src/store/outbox.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { Mosquitto, type MosquittoOptions } from '../helpers/mosquitto.js';
@@ -30,6 +30,7 @@ const GATEWAY = 'gw-1';
 const STORE = 'store-7';
 
 interface Rig {
+  registry: Registry;
   broker: Mosquitto;
   cloud: CloudCollector;
   outbox: Outbox;
@@ -67,15 +68,16 @@ async function setUp(
     ...(options.clock ? { now: options.clock.now } : {}),
   });
   await outbox.start();
+  const registry = createRegistry();
   const uplink = new Uplink({
     config: uplinkConfig(broker.url, options.uplink),
     storeId: STORE,
     gatewayId: GATEWAY,
     outbox,
-    metrics: createRegistry(),
+    metrics: registry,
     configDir: dir,
   });
-  rig = { broker, cloud, outbox, uplink, clock: options.clock };
+  rig = { registry, broker, cloud, outbox, uplink, clock: options.clock };
   return rig as Rig;
 }
 
@@ -84,7 +86,7 @@ const dataMessages = (cloud: CloudCollector) => cloud.messages.filter((m) => m.e
 describe('E2E: uplink to a real Mosquitto', () => {
   it('delivers a simulated hour: every payload valid, ids unique, order per stream kept', async () => {
     const clock = new SimClock(HOUR_START);
-    const { cloud, outbox, uplink } = await setUp({ clock });
+    const { registry, cloud, outbox, uplink } = await setUp({ clock });
     await uplink.start();
     const produced = appendSimulatedHour(outbox, clock, HOUR_START);
     await waitFor(() => cloud.uniqueRecords().size === produced.length, 20_000, 'the whole hour');
@@ -110,6 +112,12 @@ describe('E2E: uplink to a real Mosquitto', () => {
     });
     await waitFor(() => uplink.status().backlog === 0, 5000, 'the backlog to clear');
     expect(uplink.status()).toMatchObject({ connected: true, backlog: 0, dropped: 0, sent: produced.length });
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('omo_uplink_connected 1');
+    expect(metrics).toContain('omo_uplink_backlog_records{stream="zones"} 0');
+    expect(metrics).toContain(`omo_uplink_sent_records_total{stream="zones"} ${60 * 6}`);
+    expect(metrics).toContain('omo_uplink_dropped_records_total 0');
+    expect(metrics).toMatch(/omo_uplink_last_ack_timestamp_seconds \d{10}/);
   });
 
   it('gzips payloads when configured and says so in the MQTT 5 user property', async () => {

@@ -186,6 +186,26 @@ describe('Outbox', () => {
     }
   });
 
+  it('a failed commit leaves ids, backlog and bytes as the disk has them', async () => {
+    const db = openDatabase(join(dir, 'gateway.db'), []);
+    try {
+      const outbox = await outboxAt({ database: db });
+      outbox.append('zones', [{ n: 1 }]);
+      const before = outbox.stats();
+      db.exec(
+        "CREATE TEMP TRIGGER boom BEFORE INSERT ON outbox_records WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END",
+      );
+      expect(() => outbox.append('zones', [{ n: 2 }, { n: 3 }])).toThrow('disk trouble');
+      expect(outbox.stats()).toEqual(before);
+      db.exec('DROP TRIGGER boom');
+      expect(outbox.append('zones', [{ n: 2 }])).toEqual(['gw:zones:2']);
+      expect(outbox.peek('zones', 10).map((r) => r.seq)).toEqual([1, 2]);
+    } finally {
+      await open.splice(0)[0]?.stop();
+      db.close();
+    }
+  });
+
   it('uses a partial index for the drain query, so acked rows kept for resend cost it nothing', async () => {
     const outbox = await outboxAt();
     outbox.append('footfall', [{}]);
