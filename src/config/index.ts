@@ -1,6 +1,7 @@
 /** The configuration: schema, loading, checks and error report. Import from here. */
 export type { CheckContext, CheckProblem, ConfigCheck } from './checks.js';
 export { CONFIG_CHECKS, runChecks } from './checks.js';
+export { describeSchema, type KeyDoc } from './describe.js';
 export { ENV_OVERRIDES, type EnvOverride } from './env.js';
 export {
   type LoadedConfig,
@@ -15,4 +16,5 @@ export {
   formatPath,
   formatProblem,
 } from './problems.js';
+export { renderReference } from './reference.js';
 export * from './schema.js';

@@ -128,6 +128,11 @@ describe('config errors: schema', () => {
     ]);
   });
 
+  it('refuses a document that is not a mapping', async () => {
+    const { file, lines } = await refusal('- store\n- gateway\n');
+    expect(lines).toEqual([`${file}:1:1 (root) = ["store","gateway"]: must be a mapping`]);
+  });
+
   it('carries the problems as data as well as text', async () => {
     const file = writeConfig(`${MINIMAL}http:\n  port: 99999\n`);
     const error = (await loadConfig(file, { env: {} }).catch((e: unknown) => e)) as ConfigError;
