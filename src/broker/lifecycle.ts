@@ -55,16 +55,22 @@ export function trackLifecycle(context: BrokerContext): () => void {
     if (session === undefined) return;
     const remaining = sessions.disconnected(session);
     if (context.stopping()) return;
-    let death: string;
-    if (session.willPublished) death = 'will';
-    else if (remaining > 0) death = 'other_connection_open';
-    else if (sessions.takeReportedOffline(session.deviceId)) death = 'reported';
-    else {
-      death = 'announced';
+    const count = (death: string) => {
+      metrics.disconnects.inc({ death });
+      log.debug(() => `${session.deviceId} (${client.id}) disconnected; death: ${death}`);
+    };
+    if (session.willPublished) return count('will');
+    if (remaining > 0) return count('other_connection_open');
+    if (sessions.takeReportedOffline(session.deviceId)) return count('reported');
+    // A reconnect with the same client id closes the old connection first and registers the new one in
+    // the same turn of the event loop [MQTT-3.1.4-2]; look again after it, so a device that merely
+    // reconnected (often over a half-open TCP connection) is not announced dead.
+    setImmediate(() => {
+      if (context.stopping()) return;
+      if (sessions.ofDevice(session.deviceId).length > 0) return count('replaced');
       announceDeath(context, session);
-    }
-    metrics.disconnects.inc({ death });
-    log.debug(() => `${session.deviceId} (${client.id}) disconnected; death: ${death}`);
+      count('announced');
+    });
   };
 
   // aedes reports an error once per failed write (a drain timeout fails every queued delivery), but the

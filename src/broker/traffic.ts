@@ -46,11 +46,12 @@ export function trafficHooks(context: BrokerContext): TrafficHooks {
         `more than ${limits.publish_rate_per_s} publishes/s (burst ${limits.publish_burst}) from this connection`,
       ];
     }
+    const problem = publishProblem(session.acl, topic);
+    if (problem === null) return null; // own topics have exactly 4 levels, within any max_topic_levels (>= 4)
     if (topicLevels(topic) > limits.max_topic_levels) {
       return ['topic_levels', `topic has more than ${limits.max_topic_levels} levels`];
     }
-    const problem = publishProblem(session.acl, topic);
-    return problem === null ? null : ['acl', problem];
+    return ['acl', problem];
   }
 
   function refuse(session: DeviceSession, packet: PublishPacket, reason: string, detail: string): void {

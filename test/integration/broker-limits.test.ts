@@ -131,6 +131,20 @@ describe('E2E: connections', () => {
     await h.eventually('omo_broker_client_errors_total', { reason: 'connect_timeout' }, 1);
   });
 
+  it('closes a client that pipelines more than queue_limit packets behind its CONNECT', async () => {
+    h = await startHarness({ limits: { queue_limit: 5 } });
+    const password = await h.addDevice('s1');
+    const socket = connectTcp(h.ports.mqtt, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    const publish = Buffer.concat([publishHeader('omo/shelf/s1/temp', 2), Buffer.from('{}')]);
+    const connect = connectPacket({ clientId: 's1', clean: true, username: 's1', password });
+    socket.write(Buffer.concat([connect, ...Array.from({ length: 20 }, () => publish)]));
+    await once(socket, 'close');
+    await h.eventually('omo_broker_client_errors_total', { reason: 'queue_limit' }, 1);
+    expect(h.messages).toEqual([]);
+  });
+
   it('disconnects a subscriber that stops reading after drain_timeout_ms, and traffic goes on', async () => {
     h = await startHarness({ limits: { drain_timeout_ms: 300 } });
     const stuck = await rawDevice(h.ports.mqtt, 's1', await h.addDevice('s1'));

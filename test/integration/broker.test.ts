@@ -249,6 +249,16 @@ describe('E2E: birth and death', () => {
     expect(await h.metric('omo_broker_disconnects_total', { death: 'announced' })).toBe(1);
   });
 
+  it('does not announce a death when the device reconnects with the same client id (takeover)', async () => {
+    const first = await h.connect({ clientId: 's1', username: 's1', password });
+    const closed = new Promise<void>((resolve) => first.once('close', () => resolve()));
+    await h.connect({ clientId: 's1', username: 's1', password });
+    await closed;
+    await h.eventually('omo_broker_disconnects_total', { death: 'replaced' }, 1);
+    expect(h.broker.connectedCount()).toBe(1);
+    expect(h.messages).toEqual([]);
+  });
+
   it('does not announce a death the device reported itself, nor while another of its connections is open', async () => {
     const a = await h.connect({ clientId: 's1:a', username: 's1', password });
     const b = await h.connect({ clientId: 's1:b', username: 's1', password });
