@@ -7,8 +7,10 @@
  * - own connection (`path`): the whole connection runs FULL; nothing else writes through it;
  * - shared connection (`database`): FULL is switched on just around each outbox transaction and
  *   the previous level restored, because SQLite refuses to change it inside a transaction and the
- *   aggregate tables on the same connection are content with NORMAL. Called inside a caller's
- *   transaction, the outbox work joins it and the caller's commit decides durability.
+ *   aggregate tables on the same connection are content with NORMAL.
+ * The outbox refuses to run inside a caller's transaction: the uplink may publish a record as soon
+ * as `append` returns, so the record must be committed by then — a caller's later rollback would
+ * otherwise un-write a record the cloud already holds, and its id would be handed out again.
  */
 import { applyMigrations, openDatabase, type SqliteDatabase } from './database.js';
 import { outboxMigrations } from './outbox-schema.js';
@@ -35,8 +37,11 @@ export function openOutboxConnection(options: Pick<OutboxOptions, 'path' | 'data
 
 export function durableTransaction<T>(connection: OutboxConnection, fn: () => T): T {
   const { db, owned } = connection;
+  if (db.inTransaction) {
+    throw new Error('outbox: called inside another transaction; it must commit on its own (see outbox-durability.ts)');
+  }
   const run = db.transaction(fn);
-  if (owned || db.inTransaction) return run();
+  if (owned) return run();
   const previous = db.pragma('synchronous', { simple: true }) as number;
   db.pragma('synchronous = FULL');
   try {

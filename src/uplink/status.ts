@@ -3,7 +3,7 @@
  * the uplink connects (birth), `offline` with reason `stopped` on a clean stop, and the same `offline`
  * with reason `connection_lost` registered as the MQTT last will, which the broker publishes — retained
  * — when the gateway vanishes without a DISCONNECT (power cut, kill -9, network loss) [MQTT-3.1.2-8].
- * The will's `sent_at` is when it was registered, i.e. the connect time: the broker sends it later.
+ * The will is built when the uplink starts, so its `sent_at` is that time: the broker sends it later.
  */
 import type { ConnectionState } from './payload.js';
 

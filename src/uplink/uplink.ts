@@ -69,10 +69,9 @@ export class Uplink {
     const { config, outbox, gatewayId, storeId } = this.options;
     const lastAcked = outbox.lastAckedAt();
     this.lastAckAt = lastAcked === null ? null : new Date(lastAcked);
-    this.metrics = registerUplinkMetrics(this.options.metrics, outbox, () => this.connection?.connected ?? false);
-    this.housekeeping = setInterval(() => this.tidy(), DROP_CHECK_MS);
     if (config.url === undefined) {
       log.info('no uplink.url: uplink off; the outbox keeps filling within its bounds');
+      this.startHousekeeping();
       return;
     }
     const topics = uplinkTopics(config.topic_prefix, storeId);
@@ -87,7 +86,9 @@ export class Uplink {
         sentAt: new Date(),
       }),
     };
+    // First, as it can fail (unreadable PEM files): a failed start leaves nothing running.
     const clientOptions = await buildClientOptions(config, { gatewayId, storeId }, this.options.configDir, will);
+    this.startHousekeeping();
     for (const stream of OUTBOX_STREAMS) {
       this.drains.set(
         stream,
@@ -130,6 +131,12 @@ export class Uplink {
       log,
     );
     this.connection.start();
+  }
+
+  private startHousekeeping(): void {
+    const { metrics, outbox } = this.options;
+    this.metrics = registerUplinkMetrics(metrics, outbox, () => this.connection?.connected ?? false);
+    this.housekeeping = setInterval(() => this.tidy(), DROP_CHECK_MS);
   }
 
   async stop(): Promise<void> {

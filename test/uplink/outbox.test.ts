@@ -180,6 +180,9 @@ describe('Outbox', () => {
       outbox.append('heatmap', [{ cells: [1, 2] }]);
       expect(events).toEqual(['pragma synchronous', 'pragma synchronous = FULL', 'insert', 'pragma synchronous = 1']);
       expect(pragma('synchronous', { simple: true })).toBe(1); // NORMAL again, as database.ts set it
+      // Inside a caller's transaction it refuses: a later rollback would un-write an uplinked record.
+      expect(() => db.transaction(() => outbox.append('heatmap', [{}]))()).toThrow('called inside another transaction');
+      expect(outbox.stats().backlog.heatmap).toBe(1);
     } finally {
       await open.splice(0)[0]?.stop();
       db.close();
