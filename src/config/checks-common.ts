@@ -17,12 +17,7 @@ export interface CheckProblem {
 export type ConfigCheck = (config: GatewayConfig, context: CheckContext) => CheckProblem[];
 
 /** For a list of items with ids: a problem for each id that repeats an earlier one. */
-export function duplicateIds(
-  items: readonly { id: string }[],
-  base: ConfigPath,
-  noun: string,
-  idKey = 'id',
-): CheckProblem[] {
+export function duplicateIds(items: readonly { id: string }[], base: ConfigPath, noun: string): CheckProblem[] {
   const firstIndex = new Map<string, number>();
   const problems: CheckProblem[] = [];
   items.forEach((item, index) => {
@@ -30,7 +25,7 @@ export function duplicateIds(
     if (first === undefined) firstIndex.set(item.id, index);
     else
       problems.push({
-        path: [...base, index, idKey],
+        path: [...base, index, 'id'],
         reason: `${noun} "${item.id}" is already used by ${formatPath([...base, first])}`,
       });
   });

@@ -62,16 +62,20 @@ export function parseConfigText(text: string, file: string): { source?: ConfigSo
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS }) ?? {};
   } catch (error) {
-    let offset = 0;
+    // toJS fails on an alias to a missing anchor, or on too many alias expansions: point at the
+    // unresolved alias if there is one, else at the first alias.
+    let unresolved: number | undefined;
+    let first: number | undefined;
     visit(doc, {
       Alias(_key, alias) {
-        if (alias.resolve(doc) === undefined && alias.range) {
-          offset = alias.range[0];
-          return visit.BREAK;
-        }
-        return undefined;
+        if (!alias.range) return undefined;
+        first ??= alias.range[0];
+        if (alias.resolve(doc) !== undefined) return undefined;
+        unresolved = alias.range[0];
+        return visit.BREAK;
       },
     });
+    const offset = unresolved ?? first ?? 0;
     return { problems: [syntaxProblem(offset, (error as Error).message)] };
   }
 

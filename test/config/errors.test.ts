@@ -26,6 +26,20 @@ describe('config errors: YAML', () => {
     ]);
   });
 
+  it('refuses an alias bomb ("billion laughs") instead of expanding it', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 6; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const { file, lines } = await refusal(`${MINIMAL}${levels.join('\n')}\n`);
+    expect(lines).toEqual([
+      `${file}:4:10 (yaml) = "l1: &l1 [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]": Excessive alias count indicates a resource exhaustion attack`,
+    ]);
+  });
+
   it('refuses an unresolved tag instead of silently reading a string', async () => {
     const { file, lines } = await refusal(`${MINIMAL}http:\n  port: !!int abc\n`);
     expect(lines).toEqual([`${file}:4:9 (yaml) = "port: !!int abc": Unresolved tag: tag:yaml.org,2002:int`]);
