@@ -13,12 +13,12 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
 import { connectHooks } from './connect.js';
-import { type BrokerContext, type BrokerOptions, log, safely } from './context.js';
+import { type BrokerContext, type BrokerOptions, type HookContext, log, safely } from './context.js';
 import { type OversizePacket, PacketSizeGuard } from './framing.js';
 import { trackLifecycle } from './lifecycle.js';
 import { aedesLimitOptions, HANDSHAKE_ALLOWANCE } from './limits.js';
 import { type BoundPorts, type Listeners, startListeners } from './listeners.js';
-import { createBrokerMetrics } from './metrics.js';
+import { createBrokerMetrics, removeBrokerMetrics } from './metrics.js';
 import { SessionTable } from './sessions.js';
 import { trafficHooks } from './traffic.js';
 
@@ -34,7 +34,6 @@ interface Running {
   context: BrokerContext;
   listeners: Listeners;
   detach: () => void;
-  metricNames: string[];
 }
 
 export class Broker {
@@ -51,28 +50,23 @@ export class Broker {
     if (this.running !== undefined) throw new Error('broker already started');
     this.stopping = false;
     const sessions = new SessionTable();
-    const before = new Set(this.options.metrics.getMetricsAsArray().map((m) => m.name));
     const metrics = createBrokerMetrics(this.options.metrics, () => sessions.count);
-    const metricNames = this.options.metrics
-      .getMetricsAsArray()
-      .map((m) => m.name)
-      .filter((name) => !before.has(name));
-    const partial = { options: this.options, sessions, metrics, stopping: () => this.stopping };
-    const hooks = { ...connectHooks(partial as BrokerContext), ...trafficHooks(partial as BrokerContext) };
+    const shared: HookContext = { options: this.options, sessions, metrics, stopping: () => this.stopping };
+    const hooks = { ...connectHooks(shared), ...trafficHooks(shared) };
     const aedes = await Aedes.createBroker({ ...aedesLimitOptions(this.options.config.limits), ...hooks });
-    const context: BrokerContext = Object.assign(partial, { aedes });
+    const context: BrokerContext = { ...shared, aedes };
     const detach = trackLifecycle(context);
     try {
       const listeners = await startListeners(this.options.config, this.options.configDir, (connection, request) =>
         this.accept(context, connection, request),
       );
-      this.running = { context, listeners, detach, metricNames };
+      this.running = { context, listeners, detach };
       log.info(`listening: ${JSON.stringify(listeners.ports)}`);
       return listeners.ports;
     } catch (error) {
       detach();
       await new Promise<void>((done) => aedes.close(done));
-      for (const name of metricNames) this.options.metrics.removeSingleMetric(name);
+      removeBrokerMetrics(this.options.metrics, metrics);
       throw error;
     }
   }
@@ -89,7 +83,7 @@ export class Broker {
     for (const connection of this.open) connection.destroy();
     await running.listeners.close();
     running.detach();
-    for (const name of running.metricNames) this.options.metrics.removeSingleMetric(name);
+    removeBrokerMetrics(this.options.metrics, running.context.metrics);
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type { AedesOptions, AuthenticateError, Client } from 'aedes';
 import { type AuthContext, assignedClientId, authenticateDevice, CONNACK, type ConnectInfo } from './auth.js';
-import { type BrokerContext, log, quoted } from './context.js';
+import { type HookContext, log, quoted } from './context.js';
 import { TokenBucket } from './limits.js';
 
 type ConnectHooks = Required<Pick<AedesOptions, 'preConnect' | 'authenticate'>>;
@@ -20,7 +20,7 @@ function authError(returnCode: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
-export function connectHooks(context: BrokerContext): ConnectHooks {
+export function connectHooks(context: HookContext): ConnectHooks {
   const { options, sessions, metrics } = context;
   const limits = options.config.limits;
   const connects = new WeakMap<Client, ConnectInfo>();

@@ -24,12 +24,16 @@ export interface BrokerOptions {
   configDir: string;
 }
 
-export interface BrokerContext {
+/** What the aedes hooks need; they are built before the aedes instance that calls them. */
+export interface HookContext {
   options: BrokerOptions;
-  aedes: Aedes;
   sessions: SessionTable;
   metrics: BrokerMetrics;
   stopping(): boolean;
+}
+
+export interface BrokerContext extends HookContext {
+  aedes: Aedes;
 }
 
 /** Calls a callback of the gateway's; a bug there is logged, never allowed to break the broker. */

@@ -63,6 +63,13 @@ export function createBrokerMetrics(registry: Registry, connected: () => number)
   };
 }
 
+/** Unregisters the broker's metrics, so a broker can be started again on the same registry. */
+export function removeBrokerMetrics(registry: Registry, metrics: BrokerMetrics): void {
+  // prom-client metrics carry their name at runtime; its typings do not declare it.
+  for (const metric of Object.values(metrics))
+    registry.removeSingleMetric((metric as unknown as { name: string }).name);
+}
+
 /** Maps an aedes client/connection error to a low-cardinality reason label. */
 export function clientErrorReason(error: Error): string {
   const message = error.message;

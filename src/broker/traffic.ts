@@ -14,7 +14,7 @@
  */
 import type { AedesOptions, Client, PublishPacket } from 'aedes';
 import { mayReceive, ownStream, publishProblem, subscribeProblem } from './acl.js';
-import { type BrokerContext, log, quoted, safely } from './context.js';
+import { type HookContext, log, quoted, safely } from './context.js';
 import { topicLevels } from './limits.js';
 import type { DeviceSession } from './sessions.js';
 
@@ -34,7 +34,7 @@ function saysOffline(payload: Buffer): boolean {
   }
 }
 
-export function trafficHooks(context: BrokerContext): TrafficHooks {
+export function trafficHooks(context: HookContext): TrafficHooks {
   const { options, sessions, metrics } = context;
   const limits = options.config.limits;
 
