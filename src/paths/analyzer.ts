@@ -10,8 +10,8 @@
  * stops holding anything and delays nothing. currentOccupancy() is the provisional live value.
  */
 import { BinAggregator, type BinData } from './aggregator.js';
-import type { FloorModel, Zone } from './floor-model.js';
-import { pointInPolygon } from './geometry.js';
+import type { FloorModel } from './floor-model.js';
+import { type CompiledPolygon, pointInPolygon } from './geometry.js';
 import { GroupLinker } from './groups.js';
 import { type HeatGrid, HeatmapEngine, type HeatState, heatGrid } from './heatmap-engine.js';
 import { LineEngine, type LineState } from './line-engine.js';
@@ -68,6 +68,7 @@ export class FloorAnalyzer {
   private readonly tracks = new Map<string, Map<string, TrackHandle>>();
   private readonly inside: Uint8Array;
   private readonly staffZones: number[];
+  private readonly polygons: CompiledPolygon[];
   private readonly trackTimeoutS: number;
 
   constructor(
@@ -82,6 +83,7 @@ export class FloorAnalyzer {
     this.aggregator = new BinAggregator(model, this.grid);
     this.groups = new GroupLinker(model.groupWindowS, model.groupDistanceM);
     this.inside = new Uint8Array(model.zones.length);
+    this.polygons = model.zones.map((zone) => zone.polygon);
     this.staffZones = model.zones.filter((z) => z.kind === 'staff_only').map((z) => z.index);
     this.trackTimeoutS = options.trackTimeoutS ?? 10;
   }
@@ -139,10 +141,11 @@ export class FloorAnalyzer {
     if (t > counts.lastT) counts.lastT = t;
     if (track.staff) return true;
     const inside = this.inside;
-    const zones = this.model.zones;
-    for (let z = 0; z < zones.length; z++) inside[z] = pointInPolygon((zones[z] as Zone).polygon, x, y) ? 1 : 0;
-    for (const z of this.staffZones) {
-      if (inside[z] === 1) {
+    const polygons = this.polygons;
+    for (let z = 0; z < polygons.length; z++) inside[z] = pointInPolygon(polygons[z] as CompiledPolygon, x, y) ? 1 : 0;
+    const staffZones = this.staffZones;
+    for (let k = 0; k < staffZones.length; k++) {
+      if (inside[staffZones[k] as number] === 1) {
         // Staff from the first sample on: drop what was held and stop analysing this track.
         track.staff = true;
         track.buffer.clear();

@@ -62,9 +62,21 @@ export class GroupLinker {
     return groups.sort((a, b) => a.t - b.t || a.line - b.line || a.direction - b.direction);
   }
 
-  /** Connected components, each sorted by time, by a sweep over time-sorted crossings and union-find. */
+  /** Connected components, each sorted by time: per line and direction, a sweep over time and union-find. */
   private components(): CountedCrossing[][] {
-    const items = [...this.pending].sort((a, b) => a.t - b.t);
+    const byKey = new Map<number, CountedCrossing[]>();
+    for (const c of this.pending) {
+      const key = c.line * 2 + (c.direction === 1 ? 1 : 0);
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [c]);
+      else list.push(c);
+    }
+    const out: CountedCrossing[][] = [];
+    for (const list of byKey.values()) out.push(...this.linked(list.sort((a, b) => a.t - b.t)));
+    return out;
+  }
+
+  private linked(items: readonly CountedCrossing[]): CountedCrossing[][] {
     const parent = items.map((_, i) => i);
     const find = (i: number): number => {
       let r = i;
@@ -76,13 +88,15 @@ export class GroupLinker {
       }
       return r;
     };
+    const { windowS, distanceM } = this;
     for (let i = 0; i < items.length; i++) {
       const a = items[i] as CountedCrossing;
       for (let j = i + 1; j < items.length; j++) {
         const b = items[j] as CountedCrossing;
-        if (b.t - a.t > this.windowS) break;
-        if (a.line !== b.line || a.direction !== b.direction) continue;
-        if (Math.hypot(b.x - a.x, b.y - a.y) <= this.distanceM) parent[find(j)] = find(i);
+        if (b.t - a.t > windowS) break;
+        const dx = b.x - a.x;
+        const dy = b.y - a.y;
+        if (Math.sqrt(dx * dx + dy * dy) <= distanceM) parent[find(j)] = find(i);
       }
     }
     const byRoot = new Map<number, CountedCrossing[]>();

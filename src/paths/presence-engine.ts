@@ -18,7 +18,11 @@ export interface PresenceState {
 }
 
 export class PresenceEngine {
-  constructor(private readonly zones: readonly Zone[]) {}
+  private readonly stale: Float64Array;
+
+  constructor(private readonly zones: readonly Zone[]) {
+    this.stale = Float64Array.from(zones, (zone) => zone.staleS);
+  }
 
   createState(): PresenceState {
     const n = this.zones.length;
@@ -27,9 +31,10 @@ export class PresenceEngine {
 
   onSample(state: PresenceState, t: number, inside: Uint8Array, sink: EngineSink): void {
     const { present, runStart, prevT } = state;
-    for (let z = 0; z < this.zones.length; z++) {
+    const stale = this.stale;
+    for (let z = 0; z < stale.length; z++) {
       if (present[z] === 1) {
-        const staleS = (this.zones[z] as Zone).staleS;
+        const staleS = stale[z] as number;
         if (t - prevT > staleS) {
           // The previous sample went stale before this one arrived.
           sink.presence(z, runStart[z] as number, prevT + staleS, true);

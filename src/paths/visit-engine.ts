@@ -18,7 +18,13 @@ export interface VisitState {
 }
 
 export class VisitEngine {
-  constructor(private readonly zones: readonly Zone[]) {}
+  private readonly grace: Float64Array;
+  private readonly minDwell: Float64Array;
+
+  constructor(private readonly zones: readonly Zone[]) {
+    this.grace = Float64Array.from(zones, (zone) => zone.exitGraceS);
+    this.minDwell = Float64Array.from(zones, (zone) => zone.minDwellS);
+  }
 
   createState(): VisitState {
     const n = this.zones.length;
@@ -33,12 +39,13 @@ export class VisitEngine {
   /** `inside[z]` is 1 when the sample at time `t` is inside zone z. Samples come in time order. */
   onSample(state: VisitState, t: number, inside: Uint8Array, sink: EngineSink): void {
     const { open, prevInside, start, lastInside } = state;
-    for (let z = 0; z < this.zones.length; z++) {
+    const grace = this.grace;
+    for (let z = 0; z < grace.length; z++) {
       if (inside[z] === 1) {
         if (open[z] === 0) {
           open[z] = 1;
           start[z] = t;
-        } else if (prevInside[z] === 0 && !(t - (lastInside[z] as number) < (this.zones[z] as Zone).exitGraceS)) {
+        } else if (prevInside[z] === 0 && !(t - (lastInside[z] as number) < (grace[z] as number))) {
           // A new run too far from the previous one: the open visit ends at its last inside sample.
           this.emit(z, start[z] as number, lastInside[z] as number, sink);
           start[z] = t;
@@ -49,7 +56,7 @@ export class VisitEngine {
         prevInside[z] = 0;
         // Once the grace has run out no later run can merge (later samples are no earlier than t), so
         // the visit closes now rather than at track end: live consumers see it one grace period late.
-        if (open[z] === 1 && t - (lastInside[z] as number) >= (this.zones[z] as Zone).exitGraceS) {
+        if (open[z] === 1 && t - (lastInside[z] as number) >= (grace[z] as number)) {
           this.emit(z, start[z] as number, lastInside[z] as number, sink);
           open[z] = 0;
         }
@@ -68,6 +75,6 @@ export class VisitEngine {
   }
 
   private emit(z: number, start: number, end: number, sink: EngineSink): void {
-    if (end - start >= (this.zones[z] as Zone).minDwellS) sink.visit(z, start, end);
+    if (end - start >= (this.minDwell[z] as number)) sink.visit(z, start, end);
   }
 }
