@@ -11,6 +11,7 @@ import {
   boundingBox,
   centroid,
   distance,
+  distanceToOutline,
   insidePolygon,
   leftNormal,
   type Polygon,
@@ -194,6 +195,23 @@ function planEntrance(line: GatewayConfig['floor']['lines'][number]): Entrance {
     street: add(mid, scale(inward, -STREET_M)),
     doorway: add(mid, scale(inward, DOORWAY_M)),
   };
+}
+
+/**
+ * Where people stand still, they stand at least this far from every zone's outline: with camera noise
+ * (CAMERA_NOISE_M) and body sway, someone standing closer would flicker in and out of the zone, and a
+ * camera would report visits that did not happen.
+ */
+export const STAND_CLEAR_M = 0.3;
+
+/** True when p is at least `metres` from the outline of every zone (of any kind). */
+export function clearOfZoneEdges(plan: FloorPlan, p: Vec, metres = STAND_CLEAR_M): boolean {
+  for (const zone of plan.zones) {
+    const { min, max } = zone.box;
+    if (p[0] < min[0] - metres || p[1] < min[1] - metres || p[0] > max[0] + metres || p[1] > max[1] + metres) continue;
+    if (distanceToOutline(p, zone.polygon) < metres) return false;
+  }
+  return true;
 }
 
 /** The area zone holding a point, else the one whose centroid is nearest. */

@@ -6,7 +6,8 @@
  * in aisles, and what keeps the ground truth unambiguous.
  */
 
-import type { FloorPlan, PlanZone } from './floor-plan.js';
+import { clearOfZoneEdges, type FloorPlan, type PlanZone, STAND_CLEAR_M } from './floor-plan.js';
+import { FloorRaster } from './floor-raster.js';
 import { distance, distanceToOutline, distanceToSegment, insidePolygon, lerp, type Vec } from './geometry.js';
 import { MinHeap } from './min-heap.js';
 import type { Random } from './random.js';
@@ -20,6 +21,11 @@ const KEEP_OUT_M = 0.7;
 const FIXTURE_MARGIN_M = 0.25;
 const BORDER_M = 0.6;
 const BORDER_COST = 3;
+/**
+ * Where three or more area zones meet, a step can clip a zone for an instant; real people do not
+ * walk corner to corner, and such a clip is a visit nobody could agree on. Routes keep away from them.
+ */
+const JUNCTION_COST = 8;
 /** Shoppers not queuing walk around the queue, as they do around people standing in line. */
 const QUEUE_COST = 2;
 const MOVES: readonly (readonly [number, number])[] = [
@@ -39,6 +45,8 @@ export class NavigationGrid {
     private readonly cols: number,
     private readonly rows: number,
     private readonly blocked: Uint8Array,
+    /** The part of `blocked` that is furniture or a forbidden room (not the doorway band). */
+    private readonly keepOut: Uint8Array,
     private readonly cost: Float32Array,
     private readonly raster: FloorRaster,
   ) {}
@@ -47,6 +55,7 @@ export class NavigationGrid {
     const cols = Math.max(1, Math.ceil((plan.bounds.max[0] - plan.bounds.min[0]) / CELL_M));
     const rows = Math.max(1, Math.ceil((plan.bounds.max[1] - plan.bounds.min[1]) / CELL_M));
     const blocked = new Uint8Array(cols * rows);
+    const keepOut = new Uint8Array(cols * rows);
     const cost = new Float32Array(cols * rows);
     const forbidden = role === 'customer' ? plan.zones.filter((zone) => zone.kind === 'staff_only') : [];
     const queues = role === 'customer' ? plan.zones.filter((zone) => zone.kind === 'queue') : [];
@@ -61,13 +70,20 @@ export class NavigationGrid {
         const inFixture = plan.fixtures.some(
           (fixture) => insidePolygon(p, fixture) || distanceToOutline(p, fixture) < FIXTURE_MARGIN_M,
         );
+        keepOut[index] = inForbidden || inFixture ? 1 : 0;
         blocked[index] = nearLine || inForbidden || inFixture ? 1 : 0;
-        const border = Math.min(BORDER_M, ...plan.areas.map((zone) => distanceToOutline(p, zone.polygon)));
+        const distances = plan.areas.map((zone) =>
+          insidePolygon(p, zone.polygon) ? 0 : distanceToOutline(p, zone.polygon),
+        );
+        // Every zone's edge, not only the areas': walking along a queue's or a screen's edge is as ambiguous.
+        const outlines = plan.zones.map((zone) => distanceToOutline(p, zone.polygon));
+        const border = Math.min(BORDER_M, ...outlines);
+        const junction = distances.filter((d) => d < BORDER_M).length >= 3 ? JUNCTION_COST : 0;
         const queuing = queues.some((zone) => insidePolygon(p, zone.polygon)) ? QUEUE_COST : 0;
-        cost[index] = 1 + BORDER_COST * (1 - border / BORDER_M) + queuing;
+        cost[index] = 1 + BORDER_COST * (1 - border / BORDER_M) + junction + queuing;
       }
     }
-    return new NavigationGrid(plan, cols, rows, blocked, cost, FloorRaster.build(plan));
+    return new NavigationGrid(plan, cols, rows, blocked, keepOut, cost, FloorRaster.build(plan));
   }
 
   /** Inside the floor bounds and not in a cell this role keeps out of. */
@@ -76,6 +92,12 @@ export class NavigationGrid {
     if (index === undefined || this.blocked[index] === 1) return false;
     // A cell's corner can reach past the margin into furniture; the fine raster keeps legs out of it.
     return !this.raster.furnitureAt(p);
+  }
+
+  /** Inside furniture, or (for customers) in or next to the staff-only room; the street is not forbidden. */
+  forbidden(p: Vec): boolean {
+    const index = this.cellOf(p);
+    return index !== undefined && (this.keepOut[index] === 1 || this.raster.furnitureAt(p));
   }
 
   /** Waypoints from `from` to `to` (the first is after `from`, the last is `to`). */
@@ -91,8 +113,9 @@ export class NavigationGrid {
   }
 
   /**
-   * A point of the zone at least `inset` metres from its outline and walkable, so someone standing
-   * there is clearly inside even with camera noise. Falls back to smaller insets for narrow zones.
+   * A point of the zone at least `inset` metres from its outline, clear of every other zone's outline
+   * and walkable, so someone standing there is clearly inside or outside each zone even with camera
+   * noise. Falls back to smaller margins for narrow zones.
    */
   pointIn(zone: PlanZone, random: Random, inset: number): Vec {
     for (let margin = inset; margin >= 0.05; margin /= 2) {
@@ -101,8 +124,14 @@ export class NavigationGrid {
           random.uniform(zone.box.min[0], zone.box.max[0]),
           random.uniform(zone.box.min[1], zone.box.max[1]),
         ];
-        if (insidePolygon(p, zone.polygon) && distanceToOutline(p, zone.polygon) >= margin && this.walkable(p))
+        if (
+          insidePolygon(p, zone.polygon) &&
+          distanceToOutline(p, zone.polygon) >= margin &&
+          clearOfZoneEdges(this.plan, p, Math.min(margin, STAND_CLEAR_M)) &&
+          this.walkable(p)
+        ) {
           return p;
+        }
       }
     }
     throw new Error(`floor.zones: zone "${zone.id}" has no walkable point a person could stand on`);
@@ -169,14 +198,11 @@ export class NavigationGrid {
   }
 
   private clearLeg(a: Vec, b: Vec): boolean {
-    const first = this.raster.areaAt(a);
-    const last = this.raster.areaAt(b);
+    const ends = this.raster.areaBit(a) | this.raster.areaBit(b);
     const steps = Math.max(1, Math.ceil(distance(a, b) / 0.1));
     for (let i = 1; i < steps; i++) {
       const p = lerp(a, b, i / steps);
-      if (!this.walkable(p)) return false;
-      const area = this.raster.areaAt(p);
-      if (area !== -1 && area !== first && area !== last) return false;
+      if (!this.walkable(p) || (this.raster.areasNear(p) & ~ends) !== 0) return false;
     }
     return true;
   }
@@ -209,52 +235,5 @@ export class NavigationGrid {
       }
     }
     return best;
-  }
-}
-
-/** A 10 cm raster of the floor: which area zone each spot is in, and whether furniture stands there. */
-class FloorRaster {
-  private static readonly STEP_M = 0.1;
-
-  private constructor(
-    private readonly plan: FloorPlan,
-    private readonly cols: number,
-    private readonly rows: number,
-    private readonly area: Int16Array,
-    private readonly furniture: Uint8Array,
-  ) {}
-
-  static build(plan: FloorPlan): FloorRaster {
-    const step = FloorRaster.STEP_M;
-    const cols = Math.max(1, Math.ceil((plan.bounds.max[0] - plan.bounds.min[0]) / step));
-    const rows = Math.max(1, Math.ceil((plan.bounds.max[1] - plan.bounds.min[1]) / step));
-    const area = new Int16Array(cols * rows).fill(-1);
-    const furniture = new Uint8Array(cols * rows);
-    for (let row = 0; row < rows; row++) {
-      for (let col = 0; col < cols; col++) {
-        const p: Vec = [plan.bounds.min[0] + (col + 0.5) * step, plan.bounds.min[1] + (row + 0.5) * step];
-        area[row * cols + col] = plan.areas.findIndex((zone) => insidePolygon(p, zone.polygon));
-        furniture[row * cols + col] = plan.fixtures.some((fixture) => insidePolygon(p, fixture)) ? 1 : 0;
-      }
-    }
-    return new FloorRaster(plan, cols, rows, area, furniture);
-  }
-
-  /** Index of the area zone at p in plan.areas, -1 for none or off the floor. */
-  areaAt(p: Vec): number {
-    const index = this.index(p);
-    return index === undefined ? -1 : (this.area[index] as number);
-  }
-
-  furnitureAt(p: Vec): boolean {
-    const index = this.index(p);
-    return index !== undefined && this.furniture[index] === 1;
-  }
-
-  private index(p: Vec): number | undefined {
-    const col = Math.floor((p[0] - this.plan.bounds.min[0]) / FloorRaster.STEP_M);
-    const row = Math.floor((p[1] - this.plan.bounds.min[1]) / FloorRaster.STEP_M);
-    if (col < 0 || row < 0 || col >= this.cols || row >= this.rows) return undefined;
-    return row * this.cols + col;
   }
 }

@@ -62,8 +62,12 @@ export class ShopperGroup implements Party {
 
   bodies(): Body[] {
     const bodies: Body[] = [{ id: this.members[0] as string, position: this.walker.position }];
+    const standing = this.walker.arrived && (this.phase === 'dwelling' || this.phase === 'queuing');
     for (let i = 1; i < this.members.length; i++) {
-      bodies.push({ id: this.members[i] as string, position: this.formation.place(i - 1, this.ctx.customerGrid) });
+      bodies.push({
+        id: this.members[i] as string,
+        position: this.formation.place(i - 1, this.ctx.customerGrid, this.ctx.plan, standing),
+      });
     }
     return bodies;
   }

@@ -29,13 +29,16 @@ export class SmartCamera {
   private nextTrack: number;
   private frame = 0;
 
+  /** `ordinal`: the camera's place among the smart cameras; it keeps their id ranges apart. */
   constructor(
     private readonly plan: CameraPlan & { coverage: Polygon },
+    ordinal: number,
     private readonly random: Random,
   ) {
     this.box = boundingBox(plan.coverage);
-    // Cameras number their tracks from wherever their counter stands, not from 1.
-    this.nextTrack = random.int(1, 90_000);
+    // Cameras number their tracks from wherever their counter stands, not from 1; each camera in its
+    // own million, so one person never gets the same id from two cameras.
+    this.nextTrack = (ordinal + 1) * 1_000_000 + random.int(1, 90_000);
   }
 
   get deviceId(): string {

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import type { GatewayConfig } from '../config/schema.js';
 import { Checkout } from './checkout.js';
 import { buildFloorPlan, type FloorPlan } from './floor-plan.js';
+import type { Polygon } from './geometry.js';
 import { GroundTruthRecorder, type PersonTruth } from './ground-truth.js';
 import type { GroundTruthTotals } from './ground-truth-tally.js';
 import { type SimulatedMessage, statusMessage } from './messages.js';
@@ -86,11 +87,12 @@ export class StoreSimulation {
       restocking: new Set(),
     };
     const screens = new SignageScreens(plan.screens, root.derive('screens'), this.startMs);
-    const cameras = plan.cameras.flatMap((camera) =>
-      camera.coverage === undefined
-        ? []
-        : [new SmartCamera({ ...camera, coverage: camera.coverage }, root.derive(camera.deviceId))],
-    );
+    const cameras = plan.cameras
+      .filter((camera) => camera.coverage !== undefined)
+      .map(
+        (camera, ordinal) =>
+          new SmartCamera({ ...camera, coverage: camera.coverage as Polygon }, ordinal, root.derive(camera.deviceId)),
+      );
     const arrivals = root.derive('arrivals');
     const clock: Clock = { s: 0, ms: this.startMs };
     const staff = Array.from(
