@@ -119,6 +119,11 @@ export class FloorAnalyzer {
 
   /** One sample; false when refused (non-finite, or older than the track's newest sample). */
   push(source: string, id: string, t: number, x: number, y: number): boolean {
+    if (!Number.isFinite(t) || !Number.isFinite(x) || !Number.isFinite(y)) {
+      // Refused before a track exists for it, so a bad first sample cannot leave a track that never ends.
+      this.counts.refused += 1;
+      return false;
+    }
     return this.pushTo(this.track(source, id, t), t, x, y);
   }
 

@@ -55,6 +55,10 @@ describe('live analysis equals offline analysis (event time, not arrival)', () =
     expect(analyzer.push('cam1', '1', 9.9, 0, 10)).toBe(false);
     expect(analyzer.push('cam1', '1', 11, Number.NaN, 10)).toBe(false);
     expect(analyzer.push('cam2', '1', 5, 0, 10)).toBe(true); // another source, another track
-    expect(analyzer.counts).toMatchObject({ tracks: 2, samples: 3, refused: 2 });
+    expect(analyzer.push('cam2', '2', Number.POSITIVE_INFINITY, 0, 10)).toBe(false); // no track is created
+    expect(analyzer.counts).toMatchObject({ tracks: 2, samples: 3, refused: 3 });
+    expect(analyzer.activeTracks()).toBe(2);
+    analyzer.advance(100); // both silent for far longer than the track timeout: they end
+    expect(analyzer.activeTracks()).toBe(0);
   });
 });
