@@ -12,7 +12,7 @@ Usage:
   omo-edge check-config [--config FILE] [--json]
   omo-edge devices add ID --kind KIND [--json] | list [--json] | remove ID | rotate ID [--json]
   omo-edge tokens add NAME --scope S[,S] [--json] | list [--json] | revoke NAME
-  omo-edge simulate --url mqtt://HOST:PORT [--seed N] [--shoppers N] [--speed X] [--duration S]
+  omo-edge simulate --url mqtt://HOST:PORT [--seed N] [--shoppers N] [--speed X] [--duration S] [--ground-truth FILE] [--json]
   omo-edge uplink status [--json]
 
 Every command takes --config FILE (default $OMO_CONFIG or config/default.yaml) and --data-dir DIR

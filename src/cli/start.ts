@@ -25,7 +25,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   });
   const stops: (() => Promise<void>)[] = [() => gateway.stop()];
   await gateway.start();
-  if (values.demo) stops.unshift(await startDemo(gateway, dataDir));
+  if (values.demo) stops.unshift(await startDemo(gateway));
 
   return new Promise((resolve) => {
     let stopping = false;
