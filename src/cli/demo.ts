@@ -21,7 +21,7 @@ export async function startDemo(gateway: Gateway): Promise<() => Promise<void>> 
     profiles,
   });
   log.info(
-    `demo store running: ${credentials.size} simulated devices; dashboard and API on port ${gateway.ports.http}`,
+    `demo store running: ${credentials.size} simulated devices; HTTP API on port ${gateway.ports.http}`,
   );
   return () => runner.stop();
 }
