@@ -1,0 +1,116 @@
+/**
+ * E2E (issue 2, "Must show" 2; ARCHITECTURE §4, §11) on the composed gateway: unknown devices, wrong
+ * passwords and anonymous clients are refused with the MQTT 3.1.1 CONNACK code src/broker/auth.ts gives
+ * them (4 bad user name or password for unknown device and wrong password, 5 not authorized for
+ * anonymous) and counted by reason; a device publishing on another device's topic is refused — an error
+ * reply on its own `…/error` topic with reason `acl`, a dead-letter row an admin can read, counters —
+ * while its own valid traffic keeps reaching the bus on the same connection.
+ */
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connackCode, type GatewayUnderTest, MINIMAL_YAML, metricValue, startGateway, waitFor } from '../helpers/gateway.js';
+
+let gw: GatewayUnderTest;
+
+beforeAll(async () => {
+  gw = await startGateway({ yaml: MINIMAL_YAML });
+});
+afterAll(async () => gw?.stop());
+
+interface ErrorReply {
+  topic: string;
+  reason: string;
+  detail: string;
+  ts: number;
+}
+
+function collectReplies(client: MqttClient): ErrorReply[] {
+  const replies: ErrorReply[] = [];
+  client.on('message', (_topic, payload) => replies.push(JSON.parse(payload.toString()) as ErrorReply));
+  return replies;
+}
+
+describe('E2E: who may connect', () => {
+  it('refuses an unknown device with CONNACK 4 and counts it as unknown_device', async () => {
+    const code = await connackCode(gw.ports.mqtt, { clientId: 'ghost-1', username: 'ghost-1', password: 'guess' });
+    expect(code).toBe(4);
+    expect(metricValue(await gw.scrape(), 'omo_broker_auth_failures_total', { reason: 'unknown_device' })).toBe(1);
+  });
+
+  it('refuses a registered device with a wrong password with CONNACK 4, counted as bad_password', async () => {
+    const password = await gw.addDevice('shelf-pw', 'shelf');
+    const code = await connackCode(gw.ports.mqtt, {
+      clientId: 'shelf-pw',
+      username: 'shelf-pw',
+      password: `${password}x`,
+    });
+    expect(code).toBe(4);
+    expect(metricValue(await gw.scrape(), 'omo_broker_auth_failures_total', { reason: 'bad_password' })).toBe(1);
+    // The right password still works: the refusal locked nothing.
+    expect(await connackCode(gw.ports.mqtt, { clientId: 'shelf-pw', username: 'shelf-pw', password })).toBe(0);
+  });
+
+  it('refuses an anonymous client with CONNACK 5, counted as anonymous', async () => {
+    expect(await connackCode(gw.ports.mqtt, { clientId: 'nobody' })).toBe(5);
+    const samples = await gw.scrape();
+    expect(metricValue(samples, 'omo_broker_auth_failures_total', { reason: 'anonymous' })).toBe(1);
+    // Nothing refused made it into the connection gauge.
+    expect(metricValue(samples, 'omo_broker_connections')).toBe(0);
+  });
+});
+
+describe('E2E: a device publishing as another', () => {
+  it('is refused and traced three ways while its own readings flow on the same connection', async () => {
+    const weights = gw.record('shelfWeight');
+    const password = await gw.addDevice('shelf-a', 'shelf');
+    await gw.addDevice('shelf-b', 'shelf');
+    await gw.addDevice('cam-b', 'camera');
+    const device = await gw.connectDevice('shelf-a', password);
+    const replies = collectReplies(device);
+    await device.subscribeAsync('omo/shelf/shelf-a/error', { qos: 0 });
+
+    const spoofTopics = ['omo/shelf/shelf-b/weight', 'omo/camera/cam-b/tracks'];
+    const base = Date.now();
+    const own: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ts = base + i;
+      own.push(ts);
+      await device.publishAsync('omo/shelf/shelf-a/weight', JSON.stringify({ ts, lanes: [{ lane: 1, grams: 500 + i }] }), {
+        qos: 1,
+      });
+      if (i % 2 === 0) {
+        // A valid reading in every respect except whose it claims to be.
+        const reading = { ts, lanes: [{ lane: 1, grams: 1 }] };
+        await device.publishAsync(spoofTopics[(i / 2) % 2] as string, JSON.stringify(reading), { qos: 1 });
+      }
+    }
+
+    await waitFor(() => weights.length >= own.length && replies.length >= 10, 5000, 'readings and error replies');
+    expect(weights.map((w) => [w.deviceId, w.ts])).toEqual(own.map((ts) => ['shelf-a', ts]));
+    expect(device.connected).toBe(true);
+
+    expect(replies).toHaveLength(10);
+    for (const [i, reply] of replies.entries()) {
+      const topic = spoofTopics[i % 2] as string;
+      expect(reply).toMatchObject({ topic, reason: 'acl' });
+      expect(reply.detail).toContain(JSON.stringify(topic));
+      expect(reply.detail).toContain('omo/shelf/shelf-a/');
+    }
+
+    const response = await gw.http('/api/v1/dead-letters?reason=acl&device=shelf-a&limit=100', {
+      token: gw.adminToken,
+    });
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: { device_id: string; topic: string; reason: string }[] };
+    expect(page.items).toHaveLength(10);
+    expect(new Set(page.items.map((row) => row.topic))).toEqual(new Set(spoofTopics));
+    // Without the admin scope the dead letters stay closed.
+    expect((await gw.http('/api/v1/dead-letters')).status).toBe(401);
+
+    const samples = await gw.scrape();
+    expect(metricValue(samples, 'omo_broker_refused_total', { reason: 'acl' })).toBe(10);
+    expect(metricValue(samples, 'omo_ingest_refused_total', { reason: 'acl' })).toBe(10);
+    expect(metricValue(samples, 'omo_ingest_messages_total', { kind: 'shelf', stream: 'weight' })).toBe(20);
+    expect(metricValue(samples, 'omo_ingest_messages_total', { kind: 'camera' })).toBe(0);
+  });
+});
