@@ -56,7 +56,7 @@ interface Tracking {
 }
 
 /** People kept in full for writeGroundTruth(); totals keep counting past it (a demo may run for weeks). */
-const KEEP_PEOPLE = 10_000;
+export const KEEP_PEOPLE = 5000;
 
 export class GroundTruthRecorder {
   private readonly present = new Map<string, Tracking>();
@@ -64,7 +64,10 @@ export class GroundTruthRecorder {
   private readonly tally: GroundTruthTally;
   private dropped = 0;
 
-  constructor(private readonly plan: FloorPlan) {
+  constructor(
+    private readonly plan: FloorPlan,
+    private readonly keepPeople = KEEP_PEOPLE,
+  ) {
     this.tally = new GroundTruthTally(plan);
   }
 
@@ -127,7 +130,7 @@ export class GroundTruthRecorder {
     person.truth.visits.sort((a, b) => a.start - b.start || a.end - b.end);
     this.present.delete(id);
     this.tally.add(person.truth);
-    if (this.finished.length >= KEEP_PEOPLE) {
+    if (this.finished.length >= this.keepPeople) {
       this.finished.shift();
       this.dropped++;
     }

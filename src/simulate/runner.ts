@@ -10,6 +10,7 @@ import { createLogger } from '../log.js';
 import { DeviceLink } from './device-link.js';
 import type { GroundTruthTotals } from './ground-truth-tally.js';
 import type { SimulatedMessage } from './messages.js';
+import { TICK_MS } from './store-context.js';
 import { StoreSimulation } from './store-simulation.js';
 
 const log = createLogger('omo:simulate');
@@ -82,6 +83,13 @@ export class SimulatorRunner {
       (options.durationS !== undefined && speed > 1
         ? wallStart - options.durationS * 1000 * (1 - 1 / speed)
         : wallStart);
+    const cameraRate = (1000 / TICK_MS) * speed;
+    if (cameraRate > config.broker.limits.publish_rate_per_s) {
+      // Each smart camera sends a frame per tick; the gateway's per-device rate limit refuses the excess.
+      log.warn(
+        `speed ${speed} makes each smart camera publish ${cameraRate} messages/s, over broker.limits.publish_rate_per_s (${config.broker.limits.publish_rate_per_s}): the gateway will refuse some`,
+      );
+    }
     if (options.epochMs === undefined && options.durationS === undefined && speed > 1) {
       log.warn(`speed ${speed} without a duration: event time will run ahead of the gateway clock`);
     }

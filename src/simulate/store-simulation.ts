@@ -37,6 +37,8 @@ export interface SimulationOptions {
   shoppers?: number;
   /** After arrivals stop, go on until every shopper has left (at most DRAIN_LIMIT_S more). */
   drain?: boolean;
+  /** People whose full record is kept for groundTruthDetail() (the most recent); default 5,000. */
+  keepPeople?: number;
 }
 
 /** A group still inside this long after arrivals stopped would be a bug; the run ends anyway. */
@@ -73,7 +75,7 @@ export class StoreSimulation {
     const behaviour = root.derive('behaviour');
     this.startMs = options.epochMs ?? Date.now();
     this.nowMs = this.startMs;
-    const truth = new GroundTruthRecorder(plan);
+    const truth = new GroundTruthRecorder(plan, options.keepPeople);
     this.recorder = truth;
     const customerGrid = NavigationGrid.build(plan, 'customer');
     const ctx: StoreContext = {
@@ -157,7 +159,7 @@ export class StoreSimulation {
     return this.truth().totals(this.startMs, this.nowMs);
   }
 
-  /** Totals plus every person's record (the most recent 10,000 people; `dropped` counts the older ones). */
+  /** Totals plus every person's record (the most recent `keepPeople`; `dropped` counts the older ones). */
   groundTruthDetail(): GroundTruthTotals & { people: PersonTruth[]; dropped: number } {
     return { ...this.groundTruth(), ...this.truth().people() };
   }

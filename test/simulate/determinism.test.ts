@@ -72,6 +72,15 @@ describe('StoreSimulation determinism', () => {
     }
   });
 
+  it('keeps the most recent people in full and counts everyone', () => {
+    const full = run({ seed: 5, drain: true }).sim;
+    const { sim } = run({ seed: 5, drain: true, keepPeople: 5 });
+    const detail = sim.groundTruthDetail();
+    expect(detail.people).toHaveLength(5);
+    expect(detail.dropped).toBe(full.groundTruthDetail().people.length - 5);
+    expect(sim.groundTruth()).toEqual(full.groundTruth());
+  });
+
   it('refuses a floor it cannot run, naming the key', () => {
     const noDoor = smallStore();
     noDoor.floor.lines = [];

@@ -88,6 +88,9 @@ describe('ground truth of the demo store', () => {
       groups.set(person.group as string, [...(groups.get(person.group as string) ?? []), person]);
     }
     expect(totals.groups).toBe(groups.size);
+    // Poisson arrivals at 3 groups a minute: 180 expected in the hour, standard deviation about 13.
+    expect(totals.groups).toBeGreaterThan(140);
+    expect(totals.groups).toBeLessThan(220);
     const sizes = [...groups.values()].map((members) => members.length);
     expect(Math.min(...sizes)).toBe(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
