@@ -8,7 +8,14 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connackCode, type GatewayUnderTest, MINIMAL_YAML, metricValue, startGateway, waitFor } from '../helpers/gateway.js';
+import {
+  connackCode,
+  type GatewayUnderTest,
+  MINIMAL_YAML,
+  metricValue,
+  startGateway,
+  waitFor,
+} from '../helpers/gateway.js';
 
 let gw: GatewayUnderTest;
 
@@ -75,9 +82,13 @@ describe('E2E: a device publishing as another', () => {
     for (let i = 0; i < 20; i++) {
       const ts = base + i;
       own.push(ts);
-      await device.publishAsync('omo/shelf/shelf-a/weight', JSON.stringify({ ts, lanes: [{ lane: 1, grams: 500 + i }] }), {
-        qos: 1,
-      });
+      await device.publishAsync(
+        'omo/shelf/shelf-a/weight',
+        JSON.stringify({ ts, lanes: [{ lane: 1, grams: 500 + i }] }),
+        {
+          qos: 1,
+        },
+      );
       if (i % 2 === 0) {
         // A valid reading in every respect except whose it claims to be.
         const reading = { ts, lanes: [{ lane: 1, grams: 1 }] };
