@@ -42,6 +42,9 @@ export interface PersonTruth {
   leader: boolean;
   firstSeen: number;
   lastSeen: number;
+  /** First crossing into the store and last crossing out of it, over the entrance lines (epoch ms). */
+  enteredAt: number | undefined;
+  exitedAt: number | undefined;
   crossings: CrossingTruth[];
   visits: VisitTruth[];
   picks: PickTruth[];
@@ -79,6 +82,8 @@ export class GroundTruthRecorder {
       leader: group?.leader ?? false,
       firstSeen: atMs,
       lastSeen: atMs,
+      enteredAt: undefined,
+      exitedAt: undefined,
       crossings: [],
       visits: [],
       picks: [],
@@ -176,7 +181,10 @@ export class GroundTruthRecorder {
         side !== before &&
         segmentsIntersect(previous, position, line.from, line.to)
       ) {
-        person.truth.crossings.push({ line: line.id, direction: side > 0 ? 'in' : 'out', at: atMs });
+        const direction = side > 0 ? 'in' : 'out';
+        person.truth.crossings.push({ line: line.id, direction, at: atMs });
+        if (line.entrance && direction === 'in') person.truth.enteredAt ??= atMs;
+        if (line.entrance && direction === 'out') person.truth.exitedAt = atMs;
       }
       person.sides[index] = side;
     });

@@ -43,6 +43,13 @@ describe('ground truth of the demo store', () => {
     expect(totals.inStore).toBe(0);
     for (const person of customers) {
       expect(person.crossings.map((crossing) => crossing.direction)).toEqual(['in', 'out']);
+      expect(person.enteredAt).toBe(person.crossings[0]?.at);
+      expect(person.exitedAt).toBe(person.crossings[1]?.at);
+      // Every visit lies between coming in and going out, bar the steps between the line and the door.
+      for (const visit of person.visits) {
+        expect(visit.start).toBeGreaterThanOrEqual((person.enteredAt as number) - 2000);
+        expect(visit.end).toBeLessThanOrEqual((person.exitedAt as number) + 2000);
+      }
     }
   });
 
