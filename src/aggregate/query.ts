@@ -1,0 +1,167 @@
+/**
+ * Reading the aggregates back for the HQ API (ARCHITECTURE §8): one resolution, the bins whose start
+ * lies in [from, to), optional zone/line filters. Series come back sparse (bins and ids with figures);
+ * `periods()` lists every bin of the range so callers can show zeros where nothing happened.
+ */
+
+import type { ZoneKind } from '../paths/floor-model.js';
+import { histogramPercentile } from './dwell-histogram.js';
+import type { BinLevels, Level, Period, Resolution } from './levels.js';
+import { addFlows, flowList, mergeHeatmaps } from './merge.js';
+import type { FlowCount, HeatmapCells, LineBinFigures, StoreVisitFigures, ZoneBinFigures } from './records.js';
+import { type AggregateStatements, lineFigures, zoneFigures } from './statements.js';
+
+export interface RangeOptions {
+  resolution: Resolution;
+  fromMs: number;
+  toMs: number;
+}
+
+interface BinKey {
+  start_ms: number;
+  len_s: number;
+}
+
+export type LineSeriesRow = BinKey & LineBinFigures & { line: string };
+export type StoreVisitRow = BinKey & StoreVisitFigures;
+export type FlowBin = BinKey & { flows: FlowCount[] };
+
+export interface ZoneSeriesRow extends BinKey {
+  zone: string;
+  kind: ZoneKind;
+  visits: number;
+  dwells: number;
+  pass_throughs: number;
+  dwell_total_s: number;
+  /** dwell_total_s / visits; 0 without visits. */
+  dwell_mean_s: number;
+  /** Nearest-rank over the dwell histogram: within 0.05 s of the raw percentile (dwell-histogram.ts). */
+  dwell_p50_s: number;
+  dwell_p90_s: number;
+  occupancy_end: number;
+  occupancy_max: number;
+  /** Person-seconds / bin length. */
+  occupancy_mean: number;
+  person_s: number;
+}
+
+export class QueryError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+export class AggregateQuery {
+  constructor(
+    private readonly sql: AggregateStatements,
+    private readonly levels: BinLevels,
+  ) {}
+
+  /** Resolutions kept (those not finer than analysis.bin_s). */
+  resolutions(): Resolution[] {
+    return this.levels.levels.flatMap((level) => (level.name === null ? [] : [level.name]));
+  }
+
+  /** Every bin of the resolution starting in [from, to), data or not. */
+  periods(options: RangeOptions): Period[] {
+    return this.levels.periods(this.levelOf(options.resolution), options.fromMs, options.toMs);
+  }
+
+  lineSeries(options: RangeOptions & { lines?: readonly string[] }): LineSeriesRow[] {
+    const { level, range } = this.range(options, options.lines);
+    return this.sql
+      .lineRows(range)
+      .map((row) => ({ ...this.key(level, row.start_ms), line: row.line, ...lineFigures(row) }));
+  }
+
+  zoneSeries(options: RangeOptions & { zones?: readonly string[] }): ZoneSeriesRow[] {
+    const { level, range } = this.range(options, options.zones);
+    return this.sql.zoneRows(range).map((row) => {
+      const key = this.key(level, row.start_ms);
+      return zoneSeriesRow(key, row.zone, zoneFigures(row));
+    });
+  }
+
+  storeVisitSeries(options: RangeOptions): StoreVisitRow[] {
+    const { level, range } = this.range(options);
+    return this.sql.binRows(range).map((row) => ({
+      ...this.key(level, row.start_ms),
+      count: row.store_visits,
+      total_s: row.store_visit_s,
+      open: row.store_open,
+    }));
+  }
+
+  /** Transitions or paths per bin, most frequent first within each bin. */
+  flowSeries(kind: 'transition' | 'path', options: RangeOptions): FlowBin[] {
+    const { level, range } = this.range(options);
+    const bins = new Map<number, Map<string, number>>();
+    for (const row of this.sql.flowRows(range, kind)) {
+      const counts = bins.get(row.start_ms) ?? new Map<string, number>();
+      counts.set(row.flow, (counts.get(row.flow) ?? 0) + row.count);
+      bins.set(row.start_ms, counts);
+    }
+    return [...bins].map(([start, counts]) => ({ ...this.key(level, start), flows: flowList(counts) }));
+  }
+
+  /** Transitions or paths summed over the range, most frequent first. */
+  flowTotals(kind: 'transition' | 'path', options: RangeOptions): FlowCount[] {
+    const counts = new Map<string, number>();
+    for (const bin of this.flowSeries(kind, options)) addFlows(counts, bin.flows);
+    return flowList(counts);
+  }
+
+  /** The heatmap summed over the range; `bins` is how many bins had heatmap seconds. */
+  heatmap(options: RangeOptions): { heatmap: HeatmapCells | null; bins: number } {
+    const { range } = this.range(options);
+    const heats = this.sql
+      .binRows(range)
+      .flatMap((row) => (row.heat === null ? [] : [JSON.parse(row.heat) as HeatmapCells]));
+    return { heatmap: mergeHeatmaps(heats), bins: heats.length };
+  }
+
+  private levelOf(resolution: Resolution): Level {
+    const level = this.levels.level(resolution);
+    if (level === undefined) {
+      throw new QueryError(
+        'bin',
+        `bin=${resolution} is finer than analysis.bin_s (${this.levels.binS} s); use one of ${this.resolutions().join(', ')}`,
+      );
+    }
+    return level;
+  }
+
+  private range(options: RangeOptions, ids?: readonly string[]) {
+    const level = this.levelOf(options.resolution);
+    return { level, range: { res: level.key, from: options.fromMs, to: options.toMs, ids: ids ?? null } };
+  }
+
+  private key(level: Level, start: number): BinKey {
+    if (!level.day) return { start_ms: start, len_s: level.key };
+    const period = this.levels.periodOf(level, start);
+    return { start_ms: start, len_s: (period.end - period.start) / 1000 };
+  }
+}
+
+function zoneSeriesRow(key: BinKey, zone: string, z: ZoneBinFigures): ZoneSeriesRow {
+  return {
+    ...key,
+    zone,
+    kind: z.kind,
+    visits: z.visits,
+    dwells: z.dwells,
+    pass_throughs: z.pass_throughs,
+    dwell_total_s: z.dwell_total_s,
+    dwell_mean_s: z.visits > 0 ? z.dwell_total_s / z.visits : 0,
+    dwell_p50_s: histogramPercentile(z.dwell_hist_ds, 50),
+    dwell_p90_s: histogramPercentile(z.dwell_hist_ds, 90),
+    occupancy_end: z.occupancy.end,
+    occupancy_max: z.occupancy.max,
+    occupancy_mean: z.occupancy.person_s / key.len_s,
+    person_s: z.occupancy.person_s,
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * The aggregate store (ARCHITECTURE §5 "Bins", §6): closed bins in, SQLite time series at every
+ * resolution out, and uplink records for the outbox.
+ *
+ * - `writeBin` writes a raw bin and recomputes the 15-minute, hour and day bins holding it in ONE
+ *   transaction per bin (§6: nothing per reading). Writing a bin again replaces it and recomputes the
+ *   roll-ups, so a restart that re-closes a bin is harmless.
+ * - A bin whose roll-ups would need finer bins that retention already deleted is refused (counted,
+ *   logged, `{ written: false, reason: 'expired' }`): writing it would shrink its coarse bins.
+ * - Retention deletes bins that started more than `minute_retention_days` (levels finer than an hour)
+ *   or `hour_retention_days` (hour and day) ago: at start and every `retentionIntervalMs`.
+ * - With an outbox, each bin's uplink records are staged in the bin's transaction and appended after
+ *   the commit (uplink-log.ts).
+ */
+import type { Registry } from 'prom-client';
+import type { GatewayConfig } from '../config/schema.js';
+import { registerOnce } from '../ingest/metric.js';
+import { createLogger } from '../log.js';
+import { applyMigrations, type SqliteDatabase } from '../store/database.js';
+import { BinLevels, type Level, type Period, type Resolution } from './levels.js';
+import { mergeRecords } from './merge.js';
+import { AggregateMetrics } from './metrics.js';
+import {
+  AggregateQuery,
+  type FlowBin,
+  type LineSeriesRow,
+  type RangeOptions,
+  type StoreVisitRow,
+  type ZoneSeriesRow,
+} from './query.js';
+import { checkRecord } from './record-check.js';
+import type { FlowCount, HeatmapCells, PathBinRecord } from './records.js';
+import { aggregateMigrations } from './schema.js';
+import { AggregateStatements } from './statements.js';
+import { checkTimeZone } from './time-zone.js';
+import { type OutboxSink, UplinkLog } from './uplink-log.js';
+import type { AggregateStream } from './uplink-records.js';
+
+const log = createLogger('omo:aggregate');
+const DAY_MS = 86_400_000;
+
+export interface AggregateStoreOptions {
+  /** The gateway's SQLite connection (`<data-dir>/omo.db`); start() applies `aggregateMigrations`. */
+  db: SqliteDatabase;
+  config: Pick<GatewayConfig, 'analysis' | 'storage' | 'store'>;
+  metrics: Registry;
+  /** The uplink outbox (src/store/outbox.ts `Outbox`); without it nothing is staged for the uplink. */
+  outbox?: OutboxSink;
+  /** Clock for retention, epoch ms; tests move it. */
+  now?: () => number;
+  /** How often retention runs; default one hour. */
+  retentionIntervalMs?: number;
+}
+
+export interface WriteResult {
+  written: boolean;
+  reason?: 'expired';
+  /** Uplink streams that got a new record (revision) for this bin. */
+  staged: AggregateStream[];
+}
+
+export class AggregateStore {
+  private sql: AggregateStatements | undefined;
+  private reader: AggregateQuery | undefined;
+  private levelSet: BinLevels | undefined;
+  private uplink: UplinkLog | undefined;
+  private metrics: AggregateMetrics | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: AggregateStoreOptions) {}
+
+  async start(): Promise<void> {
+    if (this.sql) return;
+    const { db, config } = this.options;
+    checkTimeZone(config.store.timezone);
+    const levels = new BinLevels(config.analysis.bin_s, config.store.timezone);
+    applyMigrations(db, aggregateMigrations);
+    this.levelSet = levels;
+    this.sql = new AggregateStatements(db);
+    this.reader = new AggregateQuery(this.sql, levels);
+    this.uplink = new UplinkLog(db, config.analysis.k_anonymity);
+    this.metrics = new AggregateMetrics(this.options.metrics, registerOnce);
+    this.applyRetention();
+    this.flushUplink();
+    const every = this.options.retentionIntervalMs ?? 3_600_000;
+    this.timer = setInterval(() => this.runRetention(), every).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.sql) this.flushUplink();
+    this.sql = undefined;
+    this.reader = undefined;
+    this.uplink = undefined;
+  }
+
+  /** Writes one closed raw bin and its roll-ups; throws a RecordError naming a bad field. */
+  writeBin(record: PathBinRecord): WriteResult {
+    const { sql, levels, metrics } = this.ready();
+    try {
+      checkRecord(record, levels.binS);
+    } catch (error) {
+      metrics.refused.inc({ reason: 'invalid' });
+      throw error;
+    }
+    const now = this.now();
+    const start = record.bin_start_ms;
+    const plan = levels.levels.slice(1).map((level) => {
+      const period = levels.periodOf(level, start);
+      return { level, period, source: levels.sourceOf(level, period) };
+    });
+    const oldest = Math.min(
+      start - this.cutoff(levels.raw, now),
+      ...plan.map((p) => p.period.start - this.cutoff(p.source, now)),
+    );
+    if (oldest < 0) {
+      metrics.refused.inc({ reason: 'expired' });
+      log.warn(`bin ${new Date(start).toISOString()} refused: older than storage retention allows to roll up`);
+      return { written: false, reason: 'expired', staged: [] };
+    }
+    const timer = metrics.writeSeconds.startTimer();
+    const staged = sql.db.transaction(() => {
+      sql.write(levels.raw.key, record, now);
+      for (const { level, period, source } of plan) this.rollUp(level, period, source, now);
+      return this.options.outbox ? (this.uplink as UplinkLog).stage(record) : [];
+    })();
+    timer();
+    metrics.written.inc();
+    if (staged.length > 0) this.flushUplink();
+    return { written: true, staged };
+  }
+
+  /** Deletes bins past their retention now; returns bins deleted per level key (seconds). */
+  applyRetention(): Record<string, number> {
+    const { sql, levels, metrics } = this.ready();
+    const now = this.now();
+    const deleted: Record<string, number> = {};
+    sql.db.transaction(() => {
+      for (const level of levels.levels) {
+        const n = sql.expireBefore(level.key, this.cutoff(level, now));
+        deleted[String(level.key)] = n;
+        if (n > 0) metrics.expired.inc({ level: level.name ?? `${level.key}s` }, n);
+      }
+      this.uplink?.expireBefore(this.cutoff(levels.raw, now));
+    })();
+    return deleted;
+  }
+
+  /** Appends staged uplink records to the outbox; a failure leaves them staged for the next try. */
+  flushUplink(): number {
+    const { metrics } = this.ready();
+    const outbox = this.options.outbox;
+    if (!outbox || !this.uplink) return 0;
+    try {
+      const n = this.uplink.flush(outbox);
+      metrics.uplinked.inc(n);
+      return n;
+    } catch (error) {
+      log.warn(`uplink records stay staged: ${(error as Error).message}`);
+      return 0;
+    } finally {
+      metrics.uplinkPending.set(this.uplink.pending());
+    }
+  }
+
+  // The query API for the HQ routes (query.ts), available after start().
+  resolutions(): Resolution[] {
+    return this.ready().reader.resolutions();
+  }
+  periods(options: RangeOptions): Period[] {
+    return this.ready().reader.periods(options);
+  }
+  lineSeries(options: RangeOptions & { lines?: readonly string[] }): LineSeriesRow[] {
+    return this.ready().reader.lineSeries(options);
+  }
+  zoneSeries(options: RangeOptions & { zones?: readonly string[] }): ZoneSeriesRow[] {
+    return this.ready().reader.zoneSeries(options);
+  }
+  storeVisitSeries(options: RangeOptions): StoreVisitRow[] {
+    return this.ready().reader.storeVisitSeries(options);
+  }
+  flowSeries(kind: 'transition' | 'path', options: RangeOptions): FlowBin[] {
+    return this.ready().reader.flowSeries(kind, options);
+  }
+  flowTotals(kind: 'transition' | 'path', options: RangeOptions): FlowCount[] {
+    return this.ready().reader.flowTotals(kind, options);
+  }
+  heatmap(options: RangeOptions): { heatmap: HeatmapCells | null; bins: number } {
+    return this.ready().reader.heatmap(options);
+  }
+  /** Whole records of a resolution (roll-ups included), for tests and exports. */
+  records(resolution: Resolution | 'raw', fromMs: number, toMs: number): PathBinRecord[] {
+    const { sql, levels } = this.ready();
+    const level = resolution === 'raw' ? levels.raw : levels.level(resolution);
+    if (level === undefined) return [];
+    return sql.records({ res: level.key, from: fromMs, to: toMs });
+  }
+
+  private rollUp(level: Level, period: Period, source: Level, now: number): void {
+    const sql = this.sql as AggregateStatements;
+    const records = sql.records({ res: source.key, from: period.start, to: period.end });
+    sql.write(level.key, mergeRecords(records, period.start, (period.end - period.start) / 1000), now);
+  }
+
+  /** Bins of `level` that started before this instant are past retention. */
+  private cutoff(level: Level, now: number): number {
+    const { storage } = this.options.config;
+    return now - (level.short ? storage.minute_retention_days : storage.hour_retention_days) * DAY_MS;
+  }
+
+  private runRetention(): void {
+    try {
+      this.applyRetention();
+      this.flushUplink();
+    } catch (error) {
+      log.error(`retention failed: ${(error as Error).message}`);
+    }
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private ready() {
+    const { sql, reader, levelSet, metrics } = this;
+    if (!sql || !reader || !levelSet || !metrics) throw new Error('AggregateStore is not started');
+    return { sql, reader, levels: levelSet, metrics };
+  }
+}
