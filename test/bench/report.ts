@@ -21,15 +21,14 @@ export interface ScenarioResult {
   p50Ms: number;
   p99Ms: number;
   cpuPct: number;
-  rssMb: number;
 }
 
 export function printTable(results: ScenarioResult[]): void {
-  const header = '| scenario | target | sent | arrived | msg/s | p50 ms | p99 ms | CPU % (1 core = 100) | RSS MB |';
-  const lines = [header, '|---|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const header = '| scenario | target | sent | arrived | msg/s | p50 ms | p99 ms | CPU % (1 core = 100) |';
+  const lines = [header, '|---|---|---:|---:|---:|---:|---:|---:|'];
   for (const r of results) {
     lines.push(
-      `| ${r.scenario} | ${r.target} | ${r.sent} | ${r.arrived} | ${r.msgPerS} | ${r.p50Ms} | ${r.p99Ms} | ${r.cpuPct} | ${r.rssMb} |`,
+      `| ${r.scenario} | ${r.target} | ${r.sent} | ${r.arrived} | ${r.msgPerS} | ${r.p50Ms} | ${r.p99Ms} | ${r.cpuPct} |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
