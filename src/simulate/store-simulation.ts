@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { GatewayConfig } from '../config/schema.js';
 import { Checkout } from './checkout.js';
-import { buildFloorPlan, type FloorPlan } from './floor-plan.js';
+import { buildFloorPlan, type Entrance } from './floor-plan.js';
 import type { Polygon } from './geometry.js';
 import { GroundTruthRecorder, type PersonTruth } from './ground-truth.js';
 import type { GroundTruthTotals } from './ground-truth-tally.js';
@@ -66,7 +66,8 @@ export class StoreSimulation {
     const rate = options.arrivalsPerMin ?? config.simulation.arrivals_per_min;
     const staffCount = options.staff ?? config.simulation.staff;
     const plan = buildFloorPlan(config);
-    if (staffCount > 0 && plan.backRoom === undefined) {
+    const backRoom = plan.backRoom;
+    if (staffCount > 0 && backRoom === undefined) {
       throw new Error(
         `simulation.staff: ${staffCount} staff need a zone of kind staff_only (a back room) in floor.zones`,
       );
@@ -82,7 +83,7 @@ export class StoreSimulation {
       plan,
       customerGrid,
       staffGrid: NavigationGrid.build(plan, 'staff'),
-      checkout: Checkout.build(plan, customerGrid, (plan.entrances[0] as FloorPlan['entrances'][number]).doorway),
+      checkout: Checkout.build(plan, customerGrid, (plan.entrances[0] as Entrance).doorway),
       scales: new ShelfScales(plan.shelves, root.derive('scales'), this.startMs),
       truth,
       random: behaviour,
@@ -97,28 +98,25 @@ export class StoreSimulation {
       );
     const arrivals = root.derive('arrivals');
     const clock: Clock = { s: 0, ms: this.startMs };
-    const staff = Array.from(
-      { length: staffCount },
-      (_, i) => new StaffMember(`staff-${i + 1}`, plan.backRoom as never, ctx, clock),
-    );
+    const staff =
+      backRoom === undefined
+        ? []
+        : Array.from({ length: staffCount }, (_, i) => new StaffMember(`staff-${i + 1}`, backRoom, ctx, clock));
     let groups: ShopperGroup[] = [];
     let arrived = 0;
     let nextArrivalS = rate > 0 ? arrivals.exponential(60 / rate) : Number.POSITIVE_INFINITY;
     const dt = TICK_MS / 1000;
+    const open = (): boolean =>
+      (options.durationS === undefined || clock.s < options.durationS) &&
+      (options.shoppers === undefined || arrived < options.shoppers);
 
     for (const device of plan.devices) yield statusMessage(device, this.startMs, 'online');
     for (let tick = 1; ; tick++) {
       clock.s = (tick * TICK_MS) / 1000;
       clock.ms = this.startMs + tick * TICK_MS;
       this.nowMs = clock.ms;
-      const arrivalsOpen =
-        (options.durationS === undefined || clock.s < options.durationS) &&
-        (options.shoppers === undefined || arrived < options.shoppers);
-      while (
-        arrivalsOpen &&
-        nextArrivalS <= clock.s &&
-        (options.shoppers === undefined || arrived < options.shoppers)
-      ) {
+      const arrivalsOpen = open();
+      while (open() && nextArrivalS <= clock.s) {
         arrived++;
         const entrance = behaviour.pick(plan.entrances);
         groups.push(new ShopperGroup(`g${arrived}`, groupSize(behaviour), ctx, entrance, clock));
