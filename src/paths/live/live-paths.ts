@@ -1,0 +1,231 @@
+/**
+ * The live path-analysis pipeline (ARCHITECTURE §2, §5; issue 3 "Journeys", "Live"): camera track frames
+ * from the bus → floor metres (image pixels through the camera's homography) → held until the event-time
+ * watermark passes them → journey stitching across cameras → the §5 engines (FloorAnalyzer) → every final
+ * bin to `onBin`, and live occupancy per zone to MQTT (retained) and `currentOccupancy()`.
+ *
+ * Event time throughout: the watermark is the newest reading's `ts` minus `ingest.watermark_s`, frames are
+ * processed in `ts` order once it passes them, and bins are released only when final — so a replayed day
+ * gives the figures of the live day, whatever the arrival timing. The timer only decides how often bins
+ * and occupancy go out.
+ */
+import type { BusEvents, EventBus } from '../../bus.js';
+import type { GatewayConfig } from '../../config/schema.js';
+import { createLogger } from '../../log.js';
+import type { Registry } from '../../metrics.js';
+import type { BinData } from '../aggregator.js';
+import { FloorAnalyzer, type TrackHandle } from '../analyzer.js';
+import { compileFloor, type FloorModel } from '../floor-model.js';
+import { CameraMap } from './cameras.js';
+import { FrameQueue } from './frame-queue.js';
+import { type JourneyInput, journeyOptions } from './journey-options.js';
+import { type FramePerson, JourneyStitcher } from './journey-stitcher.js';
+import type { Journey, StitchCounts } from './journey-types.js';
+import { type LiveMetrics, liveMetrics } from './live-metrics.js';
+import { OccupancyPublisher, type OccupancySnapshot, type Publish } from './occupancy.js';
+
+const log = createLogger('omo:paths');
+const OWNER = 'paths';
+
+export interface LivePathsOptions {
+  config: GatewayConfig;
+  bus: EventBus;
+  metrics: Registry;
+  /** Publishes from the gateway itself (the broker's publish); used for retained occupancy. */
+  publish: Publish;
+  /** Every final bin, oldest first, exactly once (the aggregate store writes it). */
+  onBin(bin: BinData, model: FloorModel): void;
+  /** Gateway clock, epoch ms; only paces occupancy messages. */
+  now?: () => number;
+  /** Stitching settings (config `analysis.journeys` once the schema has it); defaults in journey-options.ts. */
+  journeys?: JourneyInput;
+  /** How often bins are released and occupancy refreshed, ms. Default 1000. */
+  tickMs?: number;
+  /** Shortest time between two occupancy messages of one zone, ms. Default 1000. */
+  occupancyIntervalMs?: number;
+}
+
+interface Running {
+  model: FloorModel;
+  analyzer: FloorAnalyzer;
+  stitcher: JourneyStitcher;
+  cameras: CameraMap;
+  queue: FrameQueue;
+  handles: Map<Journey, TrackHandle>;
+  occupancy: OccupancyPublisher;
+  metrics: LiveMetrics;
+  counted: StitchCounts;
+  /** Newest reading's event time and the watermark released up to, epoch ms. */
+  newestTs: number;
+  watermarkTs: number;
+  timer: NodeJS.Timeout;
+  warned: Set<string>;
+}
+
+export class LivePaths {
+  private running: Running | undefined;
+
+  constructor(private readonly options: LivePathsOptions) {}
+
+  /** The compiled floor (after start). */
+  get model(): FloorModel | undefined {
+    return this.running?.model;
+  }
+
+  /** The engines (after start): counts of tracks and samples, the heatmap grid. */
+  get analyzer(): FloorAnalyzer | undefined {
+    return this.running?.analyzer;
+  }
+
+  get stitchCounts(): StitchCounts | undefined {
+    return this.running === undefined ? undefined : { ...this.running.stitcher.counts };
+  }
+
+  async start(): Promise<void> {
+    if (this.running !== undefined) return;
+    const { config, bus, metrics, publish } = this.options;
+    const journeys = journeyOptions(this.options.journeys);
+    const model = compileFloor(config.floor, config.analysis);
+    // The stitcher ends journeys itself; the analyzer's own timeout is only a backstop behind it.
+    const analyzer = new FloorAnalyzer(model, { trackTimeoutS: journeys.maxGapS + 1 });
+    const cameras = new CameraMap(config.devices, journeys.gateM);
+    const handles = new Map<Journey, TrackHandle>();
+    const stitcher = new JourneyStitcher(journeys, cameras, {
+      sample(journey, t, x, y) {
+        let handle = handles.get(journey);
+        if (handle === undefined) {
+          handle = analyzer.track('journeys', journey.id, t);
+          handles.set(journey, handle);
+        }
+        analyzer.pushTo(handle, t, x, y);
+      },
+      end(journey) {
+        const handle = handles.get(journey);
+        if (handle === undefined) return;
+        handles.delete(journey);
+        analyzer.closeTrack(handle);
+      },
+    });
+    const tickMs = this.options.tickMs ?? 1000;
+    const occupancy = new OccupancyPublisher(
+      model.zones,
+      metrics,
+      publish,
+      this.options.now ?? Date.now,
+      this.options.occupancyIntervalMs ?? 1000,
+    );
+    this.running = {
+      model,
+      analyzer,
+      stitcher,
+      cameras,
+      queue: new FrameQueue(),
+      handles,
+      occupancy,
+      metrics: liveMetrics(metrics),
+      counted: { tracks: 0, journeys: 0, overlap: 0, handover: 0 },
+      newestTs: Number.NEGATIVE_INFINITY,
+      watermarkTs: Number.NEGATIVE_INFINITY,
+      timer: setInterval(() => this.advance(), tickMs).unref(),
+      warned: new Set(),
+    };
+    bus.on(OWNER, 'cameraTracks', (event) => this.onTracks(event));
+    log.info(
+      () => `path analysis live: ${model.zones.length} zones, ${model.lines.length} lines, bins of ${model.binS} s`,
+    );
+  }
+
+  /** Flushes everything still open (frames, journeys, bins) to onBin, then detaches. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (running === undefined) return;
+    this.options.bus.removeOwner(OWNER);
+    clearInterval(running.timer);
+    this.process(running, Number.POSITIVE_INFINITY);
+    running.stitcher.finish();
+    this.deliver(running, running.analyzer.finish());
+    this.countStitching(running);
+    running.occupancy.clear();
+    this.running = undefined;
+  }
+
+  /** Occupancy per zone at the watermark (dashboard, HQ API); all zeros with ts null before any frame. */
+  currentOccupancy(): OccupancySnapshot {
+    const running = this.running;
+    if (running === undefined) return { ts: null, zones: [] };
+    return running.occupancy.current();
+  }
+
+  /** Releases the bins that are final and refreshes occupancy; the timer calls it, tests may too. */
+  advance(): void {
+    const running = this.running;
+    if (running === undefined || !Number.isFinite(running.watermarkTs)) return;
+    const watermarkS = running.watermarkTs / 1000;
+    // Samples held by undecided tracks still have to reach the engines: no bin closes before them.
+    this.deliver(running, running.analyzer.advance(Math.min(watermarkS, running.stitcher.horizon())));
+    running.occupancy.update(running.analyzer.currentOccupancy(watermarkS), Math.round(running.watermarkTs));
+    this.countStitching(running);
+  }
+
+  private onTracks(event: BusEvents['cameraTracks']): void {
+    const running = this.running;
+    if (running === undefined) return;
+    let people: readonly FramePerson[] = event.people;
+    if (event.space === 'image') {
+      const homography = running.cameras.homography(event.deviceId);
+      if ('problem' in homography) {
+        running.metrics.dropped.inc({ reason: 'no_calibration' });
+        this.warnOnce(running, event.deviceId, `image-space tracks dropped: ${homography.problem}`);
+        return;
+      }
+      people = event.people.map(({ id, x, y }) => {
+        const [fx, fy] = running.cameras.toFloor(homography.matrix, x, y);
+        return { id, x: fx, y: fy };
+      });
+    }
+    if (!running.queue.push({ camera: event.deviceId, ts: event.ts, people })) {
+      running.metrics.dropped.inc({ reason: 'late' });
+      log.debug(() => `late frame from ${event.deviceId} at ${event.ts} (watermark ${running.watermarkTs})`);
+      return;
+    }
+    running.metrics.frames.inc({ space: event.space });
+    if (event.ts > running.newestTs) running.newestTs = event.ts;
+    this.process(running, running.newestTs - this.options.config.ingest.watermark_s * 1000);
+  }
+
+  /** Hands every queued frame up to `watermarkTs` (epoch ms) to the stitcher, in event-time order. */
+  private process(running: Running, watermarkTs: number): void {
+    for (const frame of running.queue.release(watermarkTs)) {
+      running.stitcher.frame(frame.camera, frame.ts / 1000, frame.people);
+    }
+    if (watermarkTs > running.watermarkTs && Number.isFinite(watermarkTs)) running.watermarkTs = watermarkTs;
+  }
+
+  private deliver(running: Running, bins: readonly BinData[]): void {
+    for (const bin of bins) {
+      running.metrics.bins.inc();
+      try {
+        this.options.onBin(bin, running.model);
+      } catch (error) {
+        running.metrics.binFailures.inc();
+        log.error(`bin ${bin.index} (bin_s ${running.model.binS}) could not be stored: ${String(error)}`);
+      }
+    }
+  }
+
+  private countStitching(running: Running): void {
+    const now = running.stitcher.counts;
+    const before = running.counted;
+    running.metrics.journeys.inc(now.journeys - before.journeys);
+    running.metrics.stitched.inc({ how: 'overlap' }, now.overlap - before.overlap);
+    running.metrics.stitched.inc({ how: 'handover' }, now.handover - before.handover);
+    running.metrics.activeJourneys.set(running.stitcher.activeJourneys());
+    running.counted = { ...now };
+  }
+
+  private warnOnce(running: Running, camera: string, message: string): void {
+    if (running.warned.has(camera)) return;
+    running.warned.add(camera);
+    log.warn(message);
+  }
+}
