@@ -5,7 +5,7 @@
  * working and its live connection is closed, a removed device is disconnected, a new token is honoured
  * by the API and a revoked one refused. Passwords and tokens are printed once and never stored in clear.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   startGateway,
   waitFor,
 } from '../helpers/gateway.js';
+import { freePort } from '../helpers/mosquitto.js';
 
 interface Credentials {
   id: string;
@@ -58,7 +59,7 @@ describe('E2E: omo-edge devices against a running gateway', () => {
     expect(added.password.length).toBeGreaterThanOrEqual(16);
     password = added.password;
     // The running gateway follows the registry file; no restart, no signal.
-    await waitFor(async () => (await connect(password)) === 0, 5000, 'the new device to be accepted');
+    await waitFor(async () => (await connect(password)) === 0, 10_000, 'the new device to be accepted');
     // Only a scrypt hash is kept, and no listing shows the password again.
     const file = await readFile(join(dataDir, 'registry.json'), 'utf8');
     expect(file).not.toContain(password);
@@ -84,13 +85,16 @@ describe('E2E: omo-edge devices against a running gateway', () => {
     password = rotated.password;
   });
 
-  it('remove disconnects the device and refuses it afterwards', async () => {
-    const live = await gw.connectDevice('shelf-cli', password);
-    const gone = closed(live);
+  it('remove disconnects every connection of the device and refuses it afterwards', async () => {
+    // A device may hold several connections (client ids `<id>` and `<id>:<suffix>`, src/broker/auth.ts).
+    const gone = [
+      closed(await gw.connectDevice('shelf-cli', password)),
+      closed(await gw.connectDevice('shelf-cli', password, { clientId: 'shelf-cli:probe' })),
+    ];
     const removed = await runCli(cli('devices', 'remove', 'shelf-cli'));
     expect(removed.code).toBe(0);
     expect(removed.stdout).toBe('removed shelf-cli; a running gateway disconnects it now\n');
-    await gone;
+    await Promise.all(gone);
     expect(await connect(password)).toBe(4);
     expect(await runCliJson(cli('devices', 'list', '--json'))).toEqual([]);
   });
@@ -105,7 +109,7 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
     // Known but without the admin scope: 403, not 401 — the running gateway has read the new token.
     await waitFor(
       async () => (await gw.http('/api/v1/devices', { token: hq.token })).status === 403,
-      5000,
+      10_000,
       'the hq token to be known',
     );
     const forbidden = await gw.http('/api/v1/devices', { token: hq.token });
@@ -113,7 +117,7 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
     expect((await gw.http('/healthz', { token: hq.token })).status).toBe(200);
 
     const ops = await runCliJson<{ token: string }>(cli('tokens', 'add', 'ops', '--scope', 'admin,hq:read', '--json'));
-    await waitFor(async () => (await gw.http('/api/v1/devices', { token: ops.token })).status === 200, 5000);
+    await waitFor(async () => (await gw.http('/api/v1/devices', { token: ops.token })).status === 200, 10_000);
 
     const listed = await runCli(cli('tokens', 'list', '--json'));
     expect(listed.code).toBe(0);
@@ -127,7 +131,7 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
     expect(revoked).toMatchObject({ code: 0, stdout: 'revoked hq\n' });
     await waitFor(
       async () => (await gw.http('/api/v1/devices', { token: hq.token })).status === 401,
-      5000,
+      10_000,
       'the revoked token to be refused',
     );
     expect((await gw.http('/api/v1/devices', { token: ops.token })).status).toBe(200);
@@ -135,16 +139,29 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
 });
 
 describe('E2E: omo-edge uplink status', () => {
-  it('asks the running gateway, and reads the outbox file when none runs', async () => {
+  it('asks the running gateway, and reads the outbox file when none runs or runtime.json is stale', async () => {
     const idleDir = await makeDataDir('omo-e2e-idle-');
-    const idleArgs = ['uplink', 'status', '--config', gw.configFile, '--data-dir', idleDir];
-    // Three independent processes: run them side by side.
-    const [running, idle, text] = await Promise.all([
-      runCliJson<Record<string, unknown>>(cli('uplink', 'status', '--json', '--config', gw.configFile)),
-      runCliJson<Record<string, unknown>>([...idleArgs, '--json']),
-      runCli(idleArgs),
+    const staleDir = await makeDataDir('omo-e2e-stale-');
+    // Left by a gateway that was killed: its HTTP port no longer answers.
+    const deadPort = await freePort();
+    await writeFile(join(staleDir, 'runtime.json'), JSON.stringify({ mqtt: 1, ws: 1, http: deadPort, pid: 1 }));
+    const status = (data: string, ...extra: string[]) => [
+      'uplink',
+      'status',
+      '--config',
+      gw.configFile,
+      '--data-dir',
+      data,
+      ...extra,
+    ];
+    // Four independent processes: run them side by side.
+    const [running, idle, stale, text] = await Promise.all([
+      runCliJson<Record<string, unknown>>(status(dataDir, '--json')),
+      runCliJson<Record<string, unknown>>(status(idleDir, '--json')),
+      runCliJson<Record<string, unknown>>(status(staleDir, '--json')),
+      runCli(status(idleDir)),
     ]);
-    await rm(idleDir, { recursive: true, force: true });
+    await Promise.all([idleDir, staleDir].map((d) => rm(d, { recursive: true, force: true })));
     expect(running).toEqual({
       source: 'running gateway',
       connected: false,
@@ -155,6 +172,7 @@ describe('E2E: omo-edge uplink status', () => {
       dropped: 0,
     });
     expect(idle).toEqual({ ...running, source: 'outbox file' });
+    expect(stale).toEqual({ ...running, source: 'outbox file' });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('uplink (outbox file): not connected (no url configured)');
   });

@@ -8,6 +8,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscribeCodes } from '../broker/helpers/wait.js';
 import {
   connackCode,
   type GatewayUnderTest,
@@ -123,5 +124,30 @@ describe('E2E: a device publishing as another', () => {
     expect(metricValue(samples, 'omo_ingest_refused_total', { reason: 'acl' })).toBe(10);
     expect(metricValue(samples, 'omo_ingest_messages_total', { kind: 'shelf', stream: 'weight' })).toBe(20);
     expect(metricValue(samples, 'omo_ingest_messages_total', { kind: 'camera' })).toBe(0);
+  });
+});
+
+describe('E2E: a device reading what is not its own', () => {
+  it("is granted 0x80 for another device's error topic and for $SYS, counted; its own topics are granted", async () => {
+    const password = await gw.addDevice('shelf-c', 'shelf');
+    const device = await gw.connectDevice('shelf-c', password);
+    const before = metricValue(await gw.scrape(), 'omo_broker_subscriptions_refused_total');
+    const codes = await subscribeCodes(device, [
+      'omo/shelf/shelf-a/error',
+      '$SYS/#',
+      '#',
+      'omo/shelf/shelf-c/error',
+      'omo/shelf/shelf-c/#',
+    ]);
+    expect(codes).toEqual([0x80, 0x80, 0x80, 0, 0]);
+    expect(metricValue(await gw.scrape(), 'omo_broker_subscriptions_refused_total') - before).toBe(3);
+    // Even through its own wildcard, another device's refusal is never delivered to it.
+    const seen: string[] = [];
+    device.on('message', (topic) => seen.push(topic));
+    const other = await gw.connectDevice('shelf-a', (await gw.gateway.deviceRegistry.rotate('shelf-a')).password);
+    await other.publishAsync('omo/shelf/shelf-b/weight', '{}', { qos: 1 });
+    await device.publishAsync('omo/shelf/shelf-c/weight', 'not json', { qos: 1 });
+    await waitFor(() => seen.length > 0, 5000, "shelf-c's own error reply");
+    expect(seen).toEqual(['omo/shelf/shelf-c/error']);
   });
 });
