@@ -3,8 +3,10 @@
  * hands over for each CLOSED bin, the unit SQLite stores at every resolution (a roll-up is a record
  * of the coarser bin) and the source of the uplink records. Keys are snake_case (they leave the process).
  *
- * Sparse: a line whose four counts are 0, and a zone with no visit and nobody present, are left out —
- * absent means 0. Store-level only: no track ids, no per-track data (§5 "Privacy").
+ * Every counting line of the floor is listed, zeros included (there are few, and whether the floor has
+ * an entrance line decides what counts as store footfall). Zones are sparse: a zone with no visit and
+ * nobody present is left out — absent means 0. Store-level only: no track ids, no per-track data
+ * (§5 "Privacy").
  */
 import type { BinData } from '../paths/aggregator.js';
 import type { FloorModel, ZoneKind } from '../paths/floor-model.js';
@@ -90,7 +92,6 @@ export function pathBinRecordFromBinData(model: FloorModel, bin: BinData, binS: 
   for (const line of [...model.lines].sort((a, b) => compareIds(a.id, b.id))) {
     const figures = summary.lines[line.id];
     if (figures === undefined) continue;
-    if (figures.in + figures.out + figures.groups_in + figures.groups_out === 0) continue;
     lines[line.id] = { entrance: line.entrance, ...figures };
   }
   const zones: Record<string, ZoneBinFigures> = {};
