@@ -89,4 +89,24 @@ describe('E2E: omo-edge start --demo', () => {
     expect(exit, running.stderr()).toEqual({ code: 0, signal: null });
     await expect(access(join(dataDir, 'runtime.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('starts again on the same data directory (the second `npm start`) and stops on Ctrl-C (SIGINT)', async () => {
+    if (dataDir === undefined) throw new Error('the first test did not run');
+    running = await spawnStart(
+      ['--demo', '--config', DEFAULT_CONFIG, '--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0'],
+      dataDir,
+      { env: { OMO_WS_PORT: '0' } },
+    );
+    const { runtime } = running;
+    // The devices registered by the first run get fresh passwords and connect again.
+    await waitFor(
+      async () => metricValue(await scrape(runtime.http), 'omo_broker_connections') >= DEMO_DEVICES,
+      10_000,
+      'the simulated devices to connect again',
+    );
+    expect(metricValue(await scrape(runtime.http), 'omo_broker_auth_failures_total')).toBe(0);
+    const exit = await running.stop('SIGINT');
+    expect(exit, running.stderr()).toEqual({ code: 0, signal: null });
+    await expect(access(join(dataDir, 'runtime.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });
