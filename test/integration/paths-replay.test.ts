@@ -70,7 +70,9 @@ describe('E2E: zara01 replayed over MQTT at 10x through the live path', () => {
     const { heatmap: offlineHeat, ...expected } = offline;
     expect(live).toEqual(expected);
     expect(liveHeat.seconds).toHaveLength(offlineHeat.seconds.length);
-    liveHeat.seconds.forEach((s, i) => expect(s).toBeCloseTo(offlineHeat.seconds[i] as number, 9));
+    liveHeat.seconds.forEach((s, i) => {
+      expect(s).toBeCloseTo(offlineHeat.seconds[i] as number, 9);
+    });
     expect(result).toMatchObject({ tracks: 148, samples: 5024 });
   });
 

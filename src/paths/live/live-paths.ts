@@ -64,25 +64,30 @@ interface Running {
 
 export class LivePaths {
   private running: Running | undefined;
+  /** The last run after stop(), so its final counts stay readable until the next start. */
+  private stopped: Running | undefined;
 
   constructor(private readonly options: LivePathsOptions) {}
 
-  /** The compiled floor (after start). */
+  /** The compiled floor (after start; the last run's after stop). */
   get model(): FloorModel | undefined {
-    return this.running?.model;
+    return (this.running ?? this.stopped)?.model;
   }
 
-  /** The engines (after start): counts of tracks and samples, the heatmap grid. */
+  /** The engines: counts of tracks and samples, the heatmap grid (after start; the last run's after stop). */
   get analyzer(): FloorAnalyzer | undefined {
-    return this.running?.analyzer;
+    return (this.running ?? this.stopped)?.analyzer;
   }
 
+  /** Camera tracks, journeys and how tracks were stitched (after start; the last run's after stop). */
   get stitchCounts(): StitchCounts | undefined {
-    return this.running === undefined ? undefined : { ...this.running.stitcher.counts };
+    const run = this.running ?? this.stopped;
+    return run === undefined ? undefined : { ...run.stitcher.counts };
   }
 
   async start(): Promise<void> {
     if (this.running !== undefined) return;
+    this.stopped = undefined;
     const { config, bus, metrics, publish } = this.options;
     const journeys = journeyOptions(this.options.journeys);
     const model = compileFloor(config.floor, config.analysis);
@@ -147,6 +152,7 @@ export class LivePaths {
     this.countStitching(running);
     running.occupancy.clear();
     this.running = undefined;
+    this.stopped = running;
   }
 
   /** Occupancy per zone at the watermark (dashboard, HQ API); all zeros with ts null before any frame. */
