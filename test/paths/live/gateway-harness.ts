@@ -47,7 +47,10 @@ export async function startPathsGateway(yaml: string): Promise<PathsGateway> {
   const bus = new EventBus();
   const db = openDatabase(join(dataDir, 'omo.db'), []);
   const registry = await DeviceRegistry.open(join(dataDir, 'registry.json'));
-  const stops: (() => Promise<void> | void)[] = [() => rm(dataDir, { recursive: true, force: true }), () => db.close()];
+  const stops: (() => Promise<void> | void)[] = [
+    () => rm(dataDir, { recursive: true, force: true }),
+    () => void db.close(),
+  ];
   const bins: BinData[] = [];
   const published: PathsGateway['published'] = [];
   const refusals: string[] = [];
