@@ -67,9 +67,37 @@ describe('E2E: who may connect', () => {
   });
 });
 
+describe('E2E: the same rules over WebSocket', () => {
+  it("refuses anonymous and wrong-password clients on the ws listener and carries a device's readings", async () => {
+    const ws = { protocol: 'ws' as const, port: gw.ports.ws, path: '/mqtt' };
+    const before = await gw.scrape();
+    const password = await gw.addDevice('shelf-ws', 'shelf');
+    expect(await connackCode(gw.ports.ws, { ...ws, clientId: 'anon-ws' })).toBe(5);
+    expect(await connackCode(gw.ports.ws, { ...ws, clientId: 'shelf-ws', username: 'shelf-ws', password: 'x' })).toBe(
+      4,
+    );
+    const after = await gw.scrape();
+    for (const reason of ['anonymous', 'bad_password']) {
+      const grew = (s: typeof before) => metricValue(s, 'omo_broker_auth_failures_total', { reason });
+      expect(grew(after) - grew(before), reason).toBe(1);
+    }
+    const weights = gw.record('shelfWeight');
+    const device = await gw.connectDevice('shelf-ws', password, ws);
+    const ts = Date.now();
+    await device.publishAsync('omo/shelf/shelf-ws/weight', JSON.stringify({ ts, lanes: [{ lane: 3, grams: 7 }] }), {
+      qos: 1,
+    });
+    await waitFor(() => weights.length > 0, 5000, 'the reading sent over WebSocket');
+    expect(weights[0]).toMatchObject({ deviceId: 'shelf-ws', ts });
+  });
+});
+
 describe('E2E: a device publishing as another', () => {
   it('is refused and traced three ways while its own readings flow on the same connection', async () => {
     const weights = gw.record('shelfWeight');
+    const before = await gw.scrape();
+    const grew = (name: string, labels: Record<string, string>, after: typeof before) =>
+      metricValue(after, name, labels) - metricValue(before, name, labels);
     const password = await gw.addDevice('shelf-a', 'shelf');
     await gw.addDevice('shelf-b', 'shelf');
     await gw.addDevice('cam-b', 'camera');
@@ -120,10 +148,10 @@ describe('E2E: a device publishing as another', () => {
     expect((await gw.http('/api/v1/dead-letters')).status).toBe(401);
 
     const samples = await gw.scrape();
-    expect(metricValue(samples, 'omo_broker_refused_total', { reason: 'acl' })).toBe(10);
-    expect(metricValue(samples, 'omo_ingest_refused_total', { reason: 'acl' })).toBe(10);
-    expect(metricValue(samples, 'omo_ingest_messages_total', { kind: 'shelf', stream: 'weight' })).toBe(20);
-    expect(metricValue(samples, 'omo_ingest_messages_total', { kind: 'camera' })).toBe(0);
+    expect(grew('omo_broker_refused_total', { reason: 'acl' }, samples)).toBe(10);
+    expect(grew('omo_ingest_refused_total', { reason: 'acl' }, samples)).toBe(10);
+    expect(grew('omo_ingest_messages_total', { kind: 'shelf', stream: 'weight' }, samples)).toBe(20);
+    expect(grew('omo_ingest_messages_total', { kind: 'camera' }, samples)).toBe(0);
   });
 });
 
