@@ -101,17 +101,20 @@ export function localIso(timeZone: string, ms: number): string {
   return `${wall}${sign}${hh}:${mm}`;
 }
 
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+ -]\d{2}:?\d{2})?$/i;
 
 /**
  * Reads an ISO-8601 date or date-time (`2026-03-28`, `2026-03-28T09:30`, `…:15.250`, with `Z` or
- * `±HH:MM` or without an offset). Without an offset the wall time is read in `timeZone`. Returns the
- * instant in epoch ms, or a reason the text is refused.
+ * `±HH:MM` or without an offset). Without an offset the wall time is read in `timeZone`. A space
+ * before the offset is read as `+`: that is what an unencoded `+` in a URL query arrives as. Returns
+ * the instant in epoch ms, or a reason the text is refused.
  */
 export function parseStoreTime(text: string, timeZone: string): { ms: number } | { error: string } {
   const match = ISO_TIME.exec(text.trim());
   if (!match) return { error: 'must be an ISO-8601 date or date-time, e.g. 2026-03-28 or 2026-03-28T09:30:00+01:00' };
-  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = match;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', rawZone] = match;
+  const zone = rawZone?.replace(' ', '+');
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
@@ -119,6 +122,8 @@ export function parseStoreTime(text: string, timeZone: string): { ms: number } |
   const minute = Number(mi);
   const second = Number(s);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Date.UTC maps years 0-99 to 1900-1999; no gateway has data from before the epoch anyway.
+  if (year < 1970) return { error: `has year ${y}; years before 1970 are not accepted` };
   if (month < 1 || month > 12) return { error: `has month ${mo}; months are 01-12` };
   if (day < 1 || day > daysInMonth) return { error: `has day ${d}; ${y}-${mo} has ${daysInMonth} days` };
   if (hour > 23 || minute > 59 || second > 59) return { error: `has time ${h}:${mi}:${s}; out of range` };
