@@ -121,7 +121,7 @@ export class DeviceRegistry extends EventEmitter<{
       if (data.devices.some((d) => d.id === id)) throw new Error(`device ${JSON.stringify(id)} is already registered`);
       data.devices.push({ id, kind, created_at: now, updated_at: now, secret });
     });
-    this.refresh();
+    this.refresh('self');
     return { password };
   }
 
@@ -131,7 +131,7 @@ export class DeviceRegistry extends EventEmitter<{
       if (index < 0) throw new Error(`device ${JSON.stringify(id)} is not registered`);
       data.devices.splice(index, 1);
     });
-    this.refresh();
+    this.refresh('self');
   }
 
   /** Gives the device a new password; the old one stops working at once, here and in a running gateway. */
@@ -145,7 +145,7 @@ export class DeviceRegistry extends EventEmitter<{
       device.secret = secret;
       device.updated_at = new Date().toISOString();
     });
-    this.refresh();
+    this.refresh('self');
     return { password };
   }
 
@@ -198,15 +198,19 @@ export class DeviceRegistry extends EventEmitter<{
         log.error(`cannot reload ${this.path}, keeping the previous device list: ${(error as Error).message}`);
         return { added: [], removed: [], rotated: [] };
       }
-      return this.refresh();
+      return this.refresh('file');
     };
     const next = (this.reloading ?? Promise.resolve()).then(run, run);
     this.reloading = next;
     return next;
   }
 
-  /** Swaps in the document's current devices and emits what changed. */
-  private refresh(): RegistryChange {
+  /**
+   * Swaps in the document's current devices and emits what changed. Changes read from the file (another
+   * process, e.g. the CLI) are logged for the operator; this process's own changes only at debug level,
+   * so provisioning a hundred devices does not write a hundred log lines.
+   */
+  private refresh(origin: 'self' | 'file'): RegistryChange {
     const none = { added: [], removed: [], rotated: [] };
     const problems = documentProblems(this.document.data);
     if (problems.length > 0) {
@@ -225,7 +229,9 @@ export class DeviceRegistry extends EventEmitter<{
     const current = new Set([...next.values()].map((d) => d.secret.hash));
     for (const credential of this.verified.keys()) if (!current.has(credential)) this.verified.delete(credential);
     if (change.added.length + change.removed.length + change.rotated.length > 0) {
-      log.info(`devices changed: +${change.added.length} -${change.removed.length} rotated ${change.rotated.length}`);
+      const message = `devices changed: +${change.added.length} -${change.removed.length} rotated ${change.rotated.length}`;
+      if (origin === 'file') log.info(`${message} (${this.path} changed on disk)`);
+      else log.debug(message);
       this.emit('changed', change);
     }
     return change;

@@ -41,7 +41,7 @@ describe('DeviceRegistry', () => {
     }[];
     expect(stored[0]?.secret).toMatchObject({
       algorithm: 'scrypt',
-      n: 16384,
+      n: 4096,
       r: 8,
       p: 1,
       keylen: 32,
