@@ -7,15 +7,20 @@
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { DEFAULT_CONFIG, makeDataDir } from '../helpers/gateway.js';
 
 let dir: string;
 let demoText: string;
+/** What the summary must count, read from the demo config itself so an edit to it does not break this test. */
+let demo: { zones: unknown[]; lines: unknown[]; devices: { id: string }[] };
 
 beforeAll(async () => {
   dir = await makeDataDir('omo-e2e-config-');
   demoText = await readFile(DEFAULT_CONFIG, 'utf8');
+  const parsed = parse(demoText) as { floor: { zones: unknown[]; lines: unknown[] }; devices: { id: string }[] };
+  demo = { zones: parsed.floor.zones, lines: parsed.floor.lines, devices: parsed.devices };
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -41,15 +46,22 @@ describe('E2E: omo-edge check-config', () => {
       runCli(['check-config', '--config', 'config/default.yaml', '--json']),
     ]);
     expect(text).toMatchObject({ code: 0, stderr: '' });
-    expect(text.stdout).toBe(`${DEFAULT_CONFIG}: ok — store demo-store, 17 zones, 1 lines, 11 devices\n`);
+    const { zones, lines, devices } = {
+      zones: demo.zones.length,
+      lines: demo.lines.length,
+      devices: demo.devices.length,
+    };
+    expect(text.stdout).toBe(
+      `${DEFAULT_CONFIG}: ok — store demo-store, ${zones} zones, ${lines} lines, ${devices} devices\n`,
+    );
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({
       file: DEFAULT_CONFIG,
       ok: true,
       store: 'demo-store',
-      zones: 17,
-      lines: 1,
-      devices: 11,
+      zones,
+      lines,
+      devices,
     });
   });
 
@@ -76,8 +88,9 @@ describe('E2E: omo-edge check-config', () => {
     const { file, line, column } = await brokenCopy('zone.yaml', 'viewing_zone', 'view_promo', 'view_nowhere');
     const result = await runCli(['check-config', '--config', file]);
     expect(result.code).toBe(1);
+    const screen = demo.devices.findIndex((d) => d.id === 'screen-promo');
     expect(result.stderr.split('\n')[0]).toBe(
-      `${file}:${line}:${column} devices[10].signage.viewing_zone = "view_nowhere": no zone "view_nowhere" in floor.zones (a screen needs a viewing zone)`,
+      `${file}:${line}:${column} devices[${screen}].signage.viewing_zone = "view_nowhere": no zone "view_nowhere" in floor.zones (a screen needs a viewing zone)`,
     );
   });
 
