@@ -7,7 +7,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayUnderTest, MINIMAL_YAML, startGateway, waitFor } from '../helpers/gateway.js';
+import { type GatewayUnderTest, startGateway, waitFor } from '../helpers/gateway.js';
 
 const run = promisify(execFile);
 const DEVICE = 'shelf-mosq';
@@ -17,7 +17,8 @@ let password: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  gw = await startGateway({ yaml: MINIMAL_YAML });
+  // The demo store's own config (a copy of config/default.yaml, ports 0): what an installer runs.
+  gw = await startGateway();
   password = await gw.addDevice(DEVICE, 'shelf');
 });
 afterAll(async () => {
