@@ -14,6 +14,7 @@
  *   period, the grid of the latest bin wins and cells of other grids are left out of the roll-up.
  */
 import { mergeHistogramInto, sortedHistogram } from './dwell-histogram.js';
+import { gridKeyOf } from './heat-codec.js';
 import {
   compareIds,
   type FlowCount,
@@ -103,19 +104,15 @@ function sortedById<T>(map: ReadonlyMap<string, T>): Record<string, T> {
   return out;
 }
 
-export function gridKey(heat: Pick<HeatmapCells, 'cell_m' | 'origin' | 'cols' | 'rows'>): string {
-  return `${heat.cell_m}|${heat.origin[0]}|${heat.origin[1]}|${heat.cols}|${heat.rows}`;
-}
-
 /** Sums heatmaps on the grid of the latest one (records in time order); null when none has cells. */
 export function mergeHeatmaps(heatmaps: readonly (HeatmapCells | null)[]): HeatmapCells | null {
   const present = heatmaps.filter((heat): heat is HeatmapCells => heat !== null);
   const latest = present[present.length - 1];
   if (latest === undefined) return null;
-  const key = gridKey(latest);
+  const key = gridKeyOf(latest);
   const sums = new Map<number, number>();
   for (const heat of present) {
-    if (gridKey(heat) !== key) continue;
+    if (gridKeyOf(heat) !== key) continue;
     for (const [cell, seconds] of Object.entries(heat.cells)) {
       const index = Number(cell);
       sums.set(index, (sums.get(index) ?? 0) + seconds);

@@ -9,7 +9,7 @@ import { histogramPercentile } from './dwell-histogram.js';
 import type { BinLevels, Level, Period, Resolution } from './levels.js';
 import { addFlows, flowList, mergeHeatmaps } from './merge.js';
 import type { FlowCount, HeatmapCells, LineBinFigures, StoreVisitFigures, ZoneBinFigures } from './records.js';
-import { type AggregateStatements, lineFigures, zoneFigures } from './statements.js';
+import { type AggregateStatements, heatOf, lineFigures, zoneFigures } from './statements.js';
 
 export interface RangeOptions {
   resolution: Resolution;
@@ -118,9 +118,10 @@ export class AggregateQuery {
   /** The heatmap summed over the range; `bins` is how many bins had heatmap seconds. */
   heatmap(options: RangeOptions): { heatmap: HeatmapCells | null; bins: number } {
     const { range } = this.range(options);
-    const heats = this.sql
-      .binRows(range)
-      .flatMap((row) => (row.heat === null ? [] : [JSON.parse(row.heat) as HeatmapCells]));
+    const heats = this.sql.binRows(range).flatMap((row) => {
+      const heat = heatOf(row);
+      return heat === null ? [] : [heat];
+    });
     return { heatmap: mergeHeatmaps(heats), bins: heats.length };
   }
 

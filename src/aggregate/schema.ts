@@ -2,8 +2,8 @@
  * SQLite tables of the aggregate time series (ARCHITECTURE §6), one set for every resolution: `res_s`
  * is the level (levels.ts), `start_ms` the bin start. A bin is one `agg_bin` row plus its line, zone and
  * flow rows, which cascade with it, so replacing or expiring a bin is one DELETE. Zone and line ids are
- * columns so `zone=`/`line=` filters and time ranges are index range scans; the dwell histogram and
- * the heatmap cells are JSON text (read whole, merged in code).
+ * columns so `zone=`/`line=` filters and time ranges are index range scans; the dwell histogram is JSON
+ * text and the heatmap cells a BLOB (heat-codec.ts), both read whole and merged in code.
  *
  * `agg_uplink` remembers, per uplink stream and bin, the revision and digest of the last record handed
  * to the outbox, and holds the record body while it is not yet appended (see uplink-log.ts).
@@ -22,7 +22,8 @@ export const aggregateMigrations: Migration[] = [
           store_visits INTEGER NOT NULL,
           store_visit_s REAL NOT NULL,
           store_open INTEGER NOT NULL,
-          heat TEXT,
+          heat_grid TEXT,
+          heat BLOB,
           written_at INTEGER NOT NULL,
           PRIMARY KEY (res_s, start_ms)
         ) WITHOUT ROWID;
@@ -83,7 +84,8 @@ export interface BinRow {
   store_visits: number;
   store_visit_s: number;
   store_open: number;
-  heat: string | null;
+  heat_grid: string | null;
+  heat: Buffer | null;
 }
 
 export interface LineRow {

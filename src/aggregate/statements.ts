@@ -4,6 +4,7 @@
  */
 import type { SqliteDatabase } from '../store/database.js';
 import type { DwellHistogram } from './dwell-histogram.js';
+import { decodeHeat, encodeCells, gridKeyOf } from './heat-codec.js';
 import { type FlowCount, flowKey, flowZones, type HeatmapCells, type PathBinRecord } from './records.js';
 import type { BinRow, FlowRow, LineRow, ZoneRow } from './schema.js';
 
@@ -30,8 +31,8 @@ export class AggregateStatements {
   constructor(readonly db: SqliteDatabase) {
     this.deleteBin = db.prepare('DELETE FROM agg_bin WHERE res_s = ? AND start_ms = ?');
     this.insertBin = db.prepare(
-      `INSERT INTO agg_bin (res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat, written_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO agg_bin (res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat_grid, heat, written_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertLine = db.prepare('INSERT INTO agg_line VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.insertZone = db.prepare('INSERT INTO agg_zone VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
@@ -59,8 +60,10 @@ export class AggregateStatements {
     const start = record.bin_start_ms;
     this.deleteBin.run(res, start);
     const sv = record.store_visits;
-    const heat = record.heatmap === null ? null : JSON.stringify(record.heatmap);
-    this.insertBin.run(res, start, record.bin_s, sv.count, sv.total_s, sv.open, heat, now);
+    const heat = record.heatmap;
+    const grid = heat === null ? null : gridKeyOf(heat);
+    const cells = heat === null ? null : encodeCells(heat.cells);
+    this.insertBin.run(res, start, record.bin_s, sv.count, sv.total_s, sv.open, grid, cells, now);
     for (const [id, l] of Object.entries(record.lines)) {
       this.insertLine.run(res, start, id, l.entrance ? 1 : 0, l.in, l.out, l.groups_in, l.groups_out);
     }
@@ -145,6 +148,10 @@ function byCount(a: FlowCount, b: FlowCount): number {
   return b.count - a.count || (x < y ? -1 : x > y ? 1 : 0);
 }
 
+export function heatOf(bin: BinRow): HeatmapCells | null {
+  return bin.heat_grid === null || bin.heat === null ? null : decodeHeat(bin.heat_grid, bin.heat);
+}
+
 function recordOfBinRow(bin: BinRow): PathBinRecord {
   return {
     bin_start_ms: bin.start_ms,
@@ -153,7 +160,7 @@ function recordOfBinRow(bin: BinRow): PathBinRecord {
     zones: {},
     transitions: [],
     paths: [],
-    heatmap: bin.heat === null ? null : (JSON.parse(bin.heat) as HeatmapCells),
+    heatmap: heatOf(bin),
     store_visits: { count: bin.store_visits, total_s: bin.store_visit_s, open: bin.store_open },
   };
 }

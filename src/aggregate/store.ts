@@ -66,6 +66,8 @@ export class AggregateStore {
   private uplink: UplinkLog | undefined;
   private metrics: AggregateMetrics | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** A flush failed: records wait in agg_uplink, so the next write tries again even if it stages none. */
+  private uplinkBehind = false;
 
   constructor(private readonly options: AggregateStoreOptions) {}
 
@@ -127,7 +129,7 @@ export class AggregateStore {
     })();
     timer();
     metrics.written.inc();
-    if (staged.length > 0) this.flushUplink();
+    if (staged.length > 0 || this.uplinkBehind) this.flushUplink();
     return { written: true, staged };
   }
 
@@ -155,9 +157,11 @@ export class AggregateStore {
     try {
       const n = this.uplink.flush(outbox);
       metrics.uplinked.inc(n);
+      this.uplinkBehind = false;
       return n;
     } catch (error) {
-      log.warn(`uplink records stay staged: ${(error as Error).message}`);
+      if (!this.uplinkBehind) log.warn(`uplink records stay staged: ${(error as Error).message}`);
+      this.uplinkBehind = true;
       return 0;
     } finally {
       metrics.uplinkPending.set(this.uplink.pending());

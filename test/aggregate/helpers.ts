@@ -65,7 +65,7 @@ export function dumpTables(db: SqliteDatabase): Record<string, unknown[]> {
   return {
     bins: db
       .prepare(
-        'SELECT res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat FROM agg_bin ORDER BY 1, 2',
+        'SELECT res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat_grid, heat FROM agg_bin ORDER BY 1, 2',
       )
       .all(),
     lines: db.prepare('SELECT * FROM agg_line ORDER BY 1, 2, 3').all(),

@@ -132,10 +132,12 @@ describe('GET /api/v1/heatmap', () => {
       for (const [cell, s] of Object.entries(m.heatmap?.cells ?? {})) {
         expected[Number(cell)] = (expected[Number(cell)] as number) + s;
       }
+    // Stored as float32 at each level (src/aggregate/heat-codec.ts): a few 1e-7 relative, at most.
     body.seconds.forEach((s, i) => {
-      expect(s).toBeCloseTo(expected[i] as number, 9);
+      expect(Math.abs(s - (expected[i] as number))).toBeLessThanOrEqual(5e-7 * (expected[i] as number));
     });
-    expect(body.total_seconds).toBeCloseTo(sum(expected), 6);
+    expect(body.seconds.filter((s) => s > 0)).toHaveLength(expected.filter((s) => s > 0).length);
+    expect(Math.abs(body.total_seconds - sum(expected))).toBeLessThanOrEqual(5e-7 * sum(expected));
     expect(body.bins).toBe(new Set(minutes.map((m) => Math.floor(m.bin_start_ms / 900_000))).size);
   });
 
