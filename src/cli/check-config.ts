@@ -3,7 +3,8 @@
  * prints every problem as `file:line:col key = value: reason` (exit 1), or a short summary (exit 0).
  */
 import { profileKinds } from '../../devices/index.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, type GatewayConfig, loadConfig } from '../config/index.js';
+import { calibrate } from '../vision/homography.js';
 import { configPath, parse, printJson } from './args.js';
 
 export async function checkConfigCommand(argv: string[]): Promise<number> {
@@ -18,12 +19,18 @@ export async function checkConfigCommand(argv: string[]): Promise<number> {
       zones: config.floor.zones.length,
       lines: config.floor.lines.length,
       devices: config.devices.length,
+      cameras: cameraCalibrations(config),
     };
     if (values.json) printJson(summary);
     else {
       process.stdout.write(
         `${file}: ok — store ${summary.store}, ${summary.zones} zones, ${summary.lines} lines, ${summary.devices} devices\n`,
       );
+      for (const camera of summary.cameras) {
+        process.stdout.write(
+          `  camera ${camera.id}: calibration error mean ${cm(camera.mean_error_m)}, max ${cm(camera.max_error_m)} (bound ${cm(camera.bound_m)})\n`,
+        );
+      }
     }
     return 0;
   } catch (error) {
@@ -33,3 +40,17 @@ export async function checkConfigCommand(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+/** Each calibrated camera's reprojection error (issue 3: the installer sees how good a calibration is). */
+function cameraCalibrations(config: GatewayConfig) {
+  return config.devices.flatMap((device) => {
+    const calibration = device.camera?.calibration;
+    if (calibration === undefined) return [];
+    const fit = calibrate(calibration.points);
+    return [
+      { id: device.id, mean_error_m: fit.meanErrorM, max_error_m: fit.maxErrorM, bound_m: calibration.max_error_m },
+    ];
+  });
+}
+
+const cm = (metres: number): string => `${(metres * 100).toFixed(2)} cm`;
