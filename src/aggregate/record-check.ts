@@ -57,11 +57,10 @@ export function checkRecord(record: PathBinRecord, binS: number): void {
   ] as const) {
     flows.forEach((flow, i) => {
       count(flow.count, `${name}[${i}].count`);
-      if (
-        flow.zones.length < (name === 'transitions' ? 2 : 1) ||
-        flow.zones.some((z) => !/^[A-Za-z0-9_.-]+$/.test(z))
-      ) {
-        throw new RecordError(`${name}[${i}].zones`, 'must be zone ids');
+      const sizeOk = name === 'transitions' ? flow.zones.length === 2 : flow.zones.length >= 1;
+      if (!sizeOk || flow.zones.some((z) => !/^[A-Za-z0-9_.-]+$/.test(z))) {
+        const what = name === 'transitions' ? 'two zone ids (from, to)' : 'one or more zone ids';
+        throw new RecordError(`${name}[${i}].zones`, `must be ${what}`);
       }
     });
   }
