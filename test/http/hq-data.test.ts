@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathBinRecord } from '../../src/aggregate/records.js';
+import { isCheckoutZone } from '../../src/http/routes/hq-daily.js';
 import { pictureSize, RAMP, ZONE_COLOURS } from '../../src/http/routes/hq-heatmap-png.js';
 import { type HqApp, makeHqApp } from '../aggregate/hq-app.js';
 import { DAY1, DAY2 } from '../aggregate/scenario.js';
@@ -256,5 +257,15 @@ describe('GET /api/v1/summary/daily', () => {
         busiest_zones: [],
       },
     ]);
+  });
+});
+
+describe('checkout zones', () => {
+  it('are queue zones and zones with "checkout" in their id or name', () => {
+    expect(isCheckoutZone({ id: 'till', kind: 'queue' })).toBe(true);
+    expect(isCheckoutZone({ id: 'checkout_2', kind: 'area' })).toBe(true);
+    expect(isCheckoutZone({ id: 'z7', name: 'Self-Checkout lane', kind: 'area' })).toBe(true);
+    expect(isCheckoutZone({ id: 'dairy', name: 'Dairy', kind: 'area' })).toBe(false);
+    expect(isCheckoutZone({ id: 'window', kind: 'viewing' })).toBe(false);
   });
 });
