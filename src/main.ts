@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage);
-    return name === undefined ? 1 : 0;
+    return name === undefined ? 2 : 0;
   }
   const load = commands[name];
   if (load === undefined) {

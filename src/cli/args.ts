@@ -25,7 +25,13 @@ export function parse<O extends Options>(command: string, argv: string[], option
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message}. Run 'omo-edge help' for the options.`);
+    const { code, message } = error as NodeJS.ErrnoException;
+    // Node's own text for an unknown option suggests passing it as a positional; say it plainly.
+    const option = /'(-[^']*)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+      throw new UsageError(`${command}: unknown option ${option}. Run 'omo-edge help' for the options.`);
+    }
+    throw new UsageError(`${command}: ${message}. Run 'omo-edge help' for the options.`);
   }
 }
 

@@ -51,18 +51,25 @@ describe('E2E: omo-edge check-config', () => {
       lines: demo.lines.length,
       devices: demo.devices.length,
     };
-    expect(text.stdout).toBe(
-      `${DEFAULT_CONFIG}: ok — store demo-store, ${zones} zones, ${lines} lines, ${devices} devices\n`,
+    const calibrated = demo.devices.filter((d) => d.camera?.calibration !== undefined).map((d) => d.id);
+    const [summary, ...cameraLines] = text.stdout.trimEnd().split('\n');
+    expect(summary).toBe(
+      `${DEFAULT_CONFIG}: ok — store demo-store, ${zones} zones, ${lines} lines, ${devices} devices`,
     );
-    expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({
-      file: DEFAULT_CONFIG,
-      ok: true,
-      store: 'demo-store',
-      zones,
-      lines,
-      devices,
+    // One line per calibrated camera with its reprojection error against its bound.
+    expect(cameraLines).toHaveLength(calibrated.length);
+    calibrated.forEach((id, i) => {
+      expect(cameraLines[i]).toMatch(
+        new RegExp(
+          `^  camera ${id}: calibration error mean \\d+\\.\\d\\d cm, max \\d+\\.\\d\\d cm \\(bound 25\\.00 cm\\)$`,
+        ),
+      );
     });
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed).toMatchObject({ file: DEFAULT_CONFIG, ok: true, store: 'demo-store', zones, lines, devices });
+    expect(parsed.cameras.map((c: { id: string }) => c.id)).toEqual(calibrated);
+    for (const camera of parsed.cameras) expect(camera.mean_error_m).toBeLessThan(camera.bound_m);
   });
 
   it('refuses a value out of bounds with its exact file:line:col line, and the same problem as JSON', async () => {
@@ -108,7 +115,7 @@ describe('E2E: usage errors', () => {
     [['frobnicate'], `omo-edge: unknown command "frobnicate". Run 'omo-edge help' for the commands.\n`],
     [
       ['devices', 'list', '--colour'],
-      /^omo-edge: devices: Unknown option '--colour'.*Run 'omo-edge help' for the options\.\n$/s,
+      /^omo-edge: devices: unknown option --colour\. Run 'omo-edge help' for the options\.\n$/,
     ],
     [['devices', 'add', 'shelf-x'], /^omo-edge: devices add: --kind is required \(one of [a-z, ]+\)\n$/],
     [['devices', 'add', 'x', '--kind', 'toaster'], /--kind "toaster" has no device profile; use one of /],
