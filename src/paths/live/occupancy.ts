@@ -3,7 +3,8 @@
  * `omo/gateway/occupancy/<zone>` as `{"zone","count","ts"}` when it changes — at most once per zone per
  * `minIntervalMs` of gateway time, so a crowd shuffling at a zone edge cannot flood subscribers — and kept
  * in the `omo_zone_occupancy{zone}` gauge. `ts` is the event time (epoch ms) the count holds for: the
- * watermark, so the figure is the one the bins will hold, `ingest.watermark_s` behind the newest reading.
+ * watermark, `ingest.watermark_s` behind the newest reading, so the figure agrees with the event-time bins
+ * (staff left out once recognised, as §5 "Staff" allows live).
  * Every zone is published once at the first update, so a subscriber finds a retained value for each.
  */
 import { Gauge, type Registry } from 'prom-client';
