@@ -7,12 +7,14 @@
 import { join } from 'node:path';
 import { Counter } from 'prom-client';
 import { profileKinds, profiles } from '../devices/index.js';
+import { AggregateStore } from './aggregate/store.js';
 import { Broker } from './broker/broker.js';
 import { EventBus } from './bus.js';
 import { loadConfig } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { healthReport } from './health.js';
 import { buildHttpApp } from './http/app.js';
+import { hqRoutes } from './http/routes/hq-routes.js';
 import { type RuntimeInfo, removeRuntimeFile, writeRuntimeFile } from './http/runtime-file.js';
 import type { HealthReport } from './http/types.js';
 import { DeadLetterStore } from './ingest/dead-letter.js';
@@ -152,12 +154,17 @@ export class Gateway {
     this.uplinkClient = uplink;
     await this.startPart('uplink', uplink);
 
+    // Closed path-analysis bins land here (one transaction per bin) and are staged for the uplink.
+    const aggregates = new AggregateStore({ db, config, metrics: this.metrics, outbox });
+    await this.startPart('aggregates', aggregates);
+
     const http = await buildHttpApp({
       tokens,
       metrics: this.metrics,
       health: () => this.health(),
       devices,
       deadLetters,
+      routes: hqRoutes({ aggregates, config }),
     });
     await http.listen({ host: config.http.host, port: config.http.port });
     this.parts.push({ name: 'http', stop: () => http.close() });

@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG, makeDataDir } from '../helpers/gateway.js';
 let dir: string;
 let demoText: string;
 /** What the summary must count, read from the demo config itself so an edit to it does not break this test. */
-let demo: { zones: unknown[]; lines: unknown[]; devices: { id: string }[] };
+let demo: { zones: unknown[]; lines: unknown[]; devices: { id: string; camera?: { calibration?: unknown } }[] };
 
 beforeAll(async () => {
   dir = await makeDataDir('omo-e2e-config-');

@@ -5,7 +5,6 @@
  * counting lines in black, the floor bounds framed — with the colour scale as a bar underneath, then
  * encoded by sharp. Floor y points up, image rows go down, so y is flipped.
  */
-import sharp from 'sharp';
 
 export type Rgb = readonly [number, number, number];
 
@@ -170,6 +169,8 @@ export async function renderHeatmapPng(
       rampColour(x / Math.max(1, legendW - 1)),
     );
   }
+  // Loaded on first use: libvips adds tens of MB to the gateway's RSS, and most gateways never draw a PNG.
+  const { default: sharp } = await import('sharp');
   const png = await sharp(canvas.data, { raw: { width, height, channels: 4 } })
     .png()
     .toBuffer();
