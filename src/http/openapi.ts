@@ -34,6 +34,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'metrics', description: 'Prometheus scrape endpoint.' },
         { name: 'admin', description: 'Devices, dead letters and tokens (admin scope).' },
         { name: 'docs', description: 'This document.' },
+        { name: 'hq', description: 'Footfall, zone, path and heatmap figures for HQ (hq:read scope).' },
       ],
     },
   });
