@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { Counter } from 'prom-client';
 import { profileKinds, profiles } from '../devices/index.js';
+import { pathBinRecordFromBinData } from './aggregate/records.js';
 import { AggregateStore } from './aggregate/store.js';
 import { Broker } from './broker/broker.js';
 import { EventBus } from './bus.js';
@@ -15,12 +16,14 @@ import type { GatewayConfig } from './config/schema.js';
 import { healthReport } from './health.js';
 import { buildHttpApp } from './http/app.js';
 import { hqRoutes } from './http/routes/hq-routes.js';
+import { occupancyRoutes } from './http/routes/occupancy.js';
 import { type RuntimeInfo, removeRuntimeFile, writeRuntimeFile } from './http/runtime-file.js';
 import type { HealthReport } from './http/types.js';
 import { DeadLetterStore } from './ingest/dead-letter.js';
 import { Ingest } from './ingest/ingest.js';
 import { createLogger, setLogLevel } from './log.js';
 import { createRegistry, type Registry } from './metrics.js';
+import { LivePaths } from './paths/live/live-paths.js';
 import { DeviceRegistry } from './registry/devices.js';
 import { TokenStore } from './registry/tokens.js';
 import { openDatabase, type SqliteDatabase } from './store/database.js';
@@ -54,6 +57,7 @@ export class Gateway {
   private devices: DeviceRegistry | undefined;
   private outboxStore: Outbox | undefined;
   private uplinkClient: Uplink | undefined;
+  private livePaths: LivePaths | undefined;
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -112,32 +116,6 @@ export class Gateway {
     });
     await this.startPart('dead letters', deadLetters);
 
-    const broker = new Broker({
-      config: config.broker,
-      registry: devices,
-      profiles,
-      metrics: this.metrics,
-      configDir: loaded.dir,
-      onMessage: (message) => ingest.handle(message),
-      onRefused: (refusal) => ingest.refuse(refusal),
-    });
-    this.broker = broker;
-    const ingest = new Ingest({
-      config: config.ingest,
-      profiles,
-      bus: this.bus,
-      deadLetters,
-      metrics: this.metrics,
-      reply: (topic, payload) => {
-        broker
-          .publish(topic, payload)
-          .catch((error: Error) => log.warn(`error reply to ${topic} failed: ${error.message}`));
-      },
-    });
-    await this.startPart('ingest', ingest);
-    const brokerPorts = await broker.start();
-    this.parts.push({ name: 'broker', stop: () => broker.stop() });
-
     // The outbox has its own SQLite file: its commits run with synchronous=FULL (an acknowledged
     // aggregate must survive a power cut, §6) without slowing the aggregate and dead-letter writes.
     const outbox = new Outbox(outboxOptionsFromConfig(config, options.dataDir));
@@ -158,13 +136,62 @@ export class Gateway {
     const aggregates = new AggregateStore({ db, config, metrics: this.metrics, outbox });
     await this.startPart('aggregates', aggregates);
 
+    const broker = new Broker({
+      config: config.broker,
+      registry: devices,
+      profiles,
+      metrics: this.metrics,
+      configDir: loaded.dir,
+      onMessage: (message) => ingest.handle(message),
+      onRefused: (refusal) => ingest.refuse(refusal),
+    });
+    this.broker = broker;
+    const publish = (topic: string, payload: string, retain: boolean) => {
+      broker
+        .publish(topic, payload, { retain })
+        .catch((error: Error) => log.warn(`publish to ${topic} failed: ${error.message}`));
+    };
+
+    // Camera tracks → journeys → §5 engines; every final bin goes to the aggregate store. Stopped after
+    // the broker (reverse order), so its last flush still lands in the store.
+    const paths = new LivePaths({
+      config,
+      bus: this.bus,
+      metrics: this.metrics,
+      journeys: config.analysis.journeys,
+      publish: (topic, payload, { retain }) => publish(topic, payload, retain),
+      onBin: (bin, model) => {
+        try {
+          aggregates.writeBin(pathBinRecordFromBinData(model, bin));
+        } catch (error) {
+          // A bin the store refuses (e.g. older than retention) is logged and counted there; the
+          // live analysis goes on with the next one.
+          log.error(`bin not stored: ${(error as Error).message}`);
+        }
+      },
+    });
+    this.livePaths = paths;
+    await this.startPart('paths', paths);
+
+    const ingest = new Ingest({
+      config: config.ingest,
+      profiles,
+      bus: this.bus,
+      deadLetters,
+      metrics: this.metrics,
+      reply: (topic, payload) => publish(topic, payload, false),
+    });
+    await this.startPart('ingest', ingest);
+    const brokerPorts = await broker.start();
+    this.parts.push({ name: 'broker', stop: () => broker.stop() });
+
     const http = await buildHttpApp({
       tokens,
       metrics: this.metrics,
       health: () => this.health(),
       devices,
       deadLetters,
-      routes: hqRoutes({ aggregates, config }),
+      routes: [...hqRoutes({ aggregates, config }), occupancyRoutes(paths)],
     });
     await http.listen({ host: config.http.host, port: config.http.port });
     this.parts.push({ name: 'http', stop: () => http.close() });

@@ -14,6 +14,9 @@ Usage:
   omo-edge tokens add NAME --scope S[,S] [--json] | list [--json] | revoke NAME
   omo-edge simulate --url mqtt://HOST:PORT [--seed N] [--shoppers N] [--speed X] [--duration S] [--ground-truth FILE] [--json]
   omo-edge uplink status [--json]
+  omo-edge analyze --config FILE --tracks FILE [--format csv|obsmat] [--bin S] [--fps N] [--json]
+  omo-edge replay --tracks FILE [--format csv|obsmat] [--fps N] --camera ID [--url mqtt://HOST:PORT]
+                  [--speed X] [--password P] [--json]
 
 Every command takes --config FILE (default $OMO_CONFIG or config/default.yaml) and --data-dir DIR
 (default $OMO_DATA_DIR or ./data). Commands that print data take --json.
@@ -28,6 +31,8 @@ const commands: Record<string, () => Promise<Command>> = {
   tokens: async () => (await import('./cli/tokens.js')).tokensCommand,
   simulate: async () => (await import('./cli/simulate.js')).simulateCommand,
   uplink: async () => (await import('./cli/uplink.js')).uplinkCommand,
+  analyze: async () => (await import('./cli/analyze.js')).analyzeCommand,
+  replay: async () => (await import('./cli/replay.js')).replayCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -150,4 +150,33 @@ export const AnalysisSchema = Section('Path analysis settings (ARCHITECTURE §5)
     maximum: 20,
     default: 1.5,
   }),
+  journeys: Section('Stitching of camera tracks into store-level journeys (a person under two cameras counts once).', {
+    gate_m: T.Number({
+      description:
+        "Largest distance between two cameras' positions of one person at one instant: calibration error plus noise, less than the spacing of people walking side by side.",
+      minimum: 0.05,
+      maximum: 10,
+      default: 1,
+    }),
+    min_overlap_s: T.Number({
+      description: 'How long a new track must agree with a journey another camera sees before it joins it.',
+      minimum: 0,
+      maximum: 30,
+      default: 1,
+    }),
+    max_gap_s: T.Number({
+      description:
+        'A track or journey ends this long after its last sample; a hand-over between cameras may start until then.',
+      minimum: 0,
+      maximum: 60,
+      default: 2,
+    }),
+    max_speed_m_s: T.Number({
+      description:
+        'Walking speed bounding how far a person can get during a hand-over gap (gate_m + max_speed_m_s × gap).',
+      minimum: 0,
+      maximum: 10,
+      default: 2.5,
+    }),
+  }),
 });
