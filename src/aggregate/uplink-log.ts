@@ -12,18 +12,19 @@
  * - Different figures stage the next `revision`; the cloud keeps the highest revision per
  *   (stream, bin_start).
  * - A stream that had a record for the bin but has none now stages `{ …, retracted: true }`.
- * - The one window left: a kill between the outbox commit and clearing the staged row appends the same
- *   record again on restart under a new id. It carries the same (stream, bin_start, revision), which is
- *   how the cloud recognises it; closing that window needs the outbox to take a caller key.
+ * - A kill between the outbox commit and clearing the staged rows appends them again at the next
+ *   start. Each goes with its source key (bin start, bin length, revision: `uplinkSourceKey`), which
+ *   the outbox holds UNIQUE per stream, so the retry inserts nothing and gets the first ids back: the
+ *   cloud never sees one record under two ids (§11).
  */
 import { createHash } from 'node:crypto';
 import type { SqliteDatabase } from '../store/database.js';
 import type { PathBinRecord } from './records.js';
-import { AGGREGATE_STREAMS, type AggregateStream, uplinkBodies } from './uplink-records.js';
+import { AGGREGATE_STREAMS, type AggregateStream, uplinkBodies, uplinkSourceKey } from './uplink-records.js';
 
-/** The part of the outbox this needs (src/store/outbox.ts `Outbox`). */
+/** The part of the outbox this needs (src/store/outbox.ts `Outbox`): an idempotent append by key. */
 export interface OutboxSink {
-  append(stream: AggregateStream, records: readonly object[]): string[];
+  append(stream: AggregateStream, records: readonly object[], options: { keys: readonly string[] }): string[];
 }
 
 interface UplinkRow {
@@ -86,10 +87,8 @@ export class UplinkLog {
     }
     let appended = 0;
     for (const [stream, list] of byStream) {
-      outbox.append(
-        stream,
-        list.map((row) => JSON.parse(row.body) as object),
-      );
+      const records = list.map((row) => JSON.parse(row.body) as { bin_start: string; bin_s: number; revision: number });
+      outbox.append(stream, records, { keys: records.map(uplinkSourceKey) });
       this.db.transaction(() => {
         for (const row of list) this.clear.run(row.stream, row.start_ms, row.revision);
       })();

@@ -25,6 +25,15 @@ import { footfallOf, type PathBinRecord } from './records.js';
 export type AggregateStream = 'footfall' | 'zones' | 'paths' | 'heatmap';
 export const AGGREGATE_STREAMS: readonly AggregateStream[] = ['footfall', 'zones', 'paths', 'heatmap'];
 
+/**
+ * The outbox source key of a bin's record (outbox-keys.ts): bin start, bin length and revision name it
+ * within its stream for ever. Computable from the uplinked record itself, so a consumer can check that
+ * no (stream, key) pair ever arrived under two ids.
+ */
+export function uplinkSourceKey(record: { bin_start: string; bin_s: number; revision: number }): string {
+  return `${record.bin_start}/${record.bin_s}/r${record.revision}`;
+}
+
 /** The records of one bin without `revision`; a stream with nothing to say is absent. */
 export function uplinkBodies(record: PathBinRecord, k: number): Partial<Record<AggregateStream, object>> {
   const head = { bin_start: new Date(record.bin_start_ms).toISOString(), bin_s: record.bin_s };

@@ -19,14 +19,11 @@ export interface OutboxRecord {
 
 const RESERVED_KEYS = ['id', 'produced_at'] as const;
 
-/** Serialises one record; throws an error that names the stream, the record's index and the reason. */
-export function serialiseRecord(
-  stream: OutboxStream,
-  index: number,
-  record: unknown,
-  id: string,
-  producedAtIso: string,
-): string {
+/**
+ * The caller's record as JSON text, checked: an object, without the keys the outbox owns, serialisable.
+ * Kept apart from `withOutboxKeys` so an idempotent append can compare a record before it has an id.
+ */
+export function recordJson(stream: OutboxStream, index: number, record: unknown): string {
   const where = `outbox.append(${stream}): record ${index}`;
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
     throw new TypeError(`${where} must be a JSON object, got ${Array.isArray(record) ? 'an array' : typeof record}`);
@@ -36,12 +33,15 @@ export function serialiseRecord(
       throw new TypeError(`${where} has its own "${key}"; the outbox assigns it (ARCHITECTURE §7)`);
     }
   }
-  let json: string;
   try {
-    json = JSON.stringify(record);
+    return JSON.stringify(record);
   } catch (error) {
     throw new TypeError(`${where} is not JSON-serialisable: ${(error as Error).message}`);
   }
+}
+
+/** The body as uplinked: `id` and `produced_at` first, then the caller's keys. */
+export function withOutboxKeys(json: string, id: string, producedAtIso: string): string {
   const head = `{"id":${JSON.stringify(id)},"produced_at":"${producedAtIso}"`;
   return json === '{}' ? `${head}}` : `${head},${json.slice(1)}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Outbox tables (ARCHITECTURE §6, §7). One row per uplink record, kept after its PUBACK (flagged by
  * `acked_at`) so HQ's resend command can ask for a time range again; the byte and age bounds evict
- * acked rows first, then the oldest pending ones (counted as drops).
+ * acked rows first, then the oldest pending ones (counted as drops). Migrations are append-only: an
+ * applied one is never edited, a change is a new id.
  */
 import type { Migration } from './database.js';
 
@@ -36,6 +37,22 @@ export const outboxMigrations: readonly Migration[] = [
           value INTEGER NOT NULL
         );
         INSERT INTO outbox_counters (name, value) VALUES ('dropped_total', 0), ('dropped_unreported', 0);
+      `);
+    },
+  },
+  {
+    // Idempotent appends (outbox-keys.ts): a producer's stable key per record, kept after the row goes.
+    id: 'outbox/002-source-keys',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE outbox_source_keys (
+          stream TEXT NOT NULL,
+          source_key TEXT NOT NULL, -- the producer's name for the record, e.g. <bin start>/<bin_s>/r<revision>
+          seq INTEGER NOT NULL,     -- the record's seq in its stream: re-appending the key returns this id
+          digest TEXT NOT NULL,     -- sha256 of the producer's JSON: the same key with other content is refused
+          PRIMARY KEY (stream, source_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX outbox_source_keys_seq ON outbox_source_keys (stream, seq);
       `);
     },
   },

@@ -2,7 +2,8 @@
  * The uplink outbox (ARCHITECTURE §6, §7, §11): a durable queue per stream in SQLite.
  *
  * - `append` assigns each record its per-stream `seq` and id `<gateway>:<stream>:<seq>` and commits
- *   with `synchronous=FULL` (outbox-durability.ts), so an appended record survives a power cut.
+ *   with `synchronous=FULL` (outbox-durability.ts), so an appended record survives a power cut. With
+ *   `{ keys }` it is idempotent: a source key already appended returns its first id (outbox-keys.ts).
  * - `peek` reads pending records in seq order; `ack` marks them acked after the cloud's PUBACK.
  * - Acked rows stay (flagged `acked_at`) until the bounds evict them, so HQ's resend command can
  *   re-queue a time range with the original ids (`requeue`). Resend reaches back at most
@@ -10,9 +11,12 @@
  * - Over a bound the oldest go first (see outbox-bounds.ts); dropped pending records are counted in a
  *   persisted counter, and `reportDrops` turns the unreported count into an uplinked alert record.
  */
+
+import { writeRecords } from './outbox-append.js';
 import { type Eviction, type OutboxBounds, prepareBounds } from './outbox-bounds.js';
 import { durableTransaction, type OutboxConnection, openOutboxConnection } from './outbox-durability.js';
-import { byteLength, type OutboxRecord, serialiseRecord } from './outbox-records.js';
+import { type AppendOptions, checkKeys, SourceKeys } from './outbox-keys.js';
+import type { OutboxRecord } from './outbox-records.js';
 import { OutboxStatements } from './outbox-statements.js';
 import {
   DROP_REPORT_STREAM,
@@ -24,6 +28,7 @@ import {
 } from './outbox-streams.js';
 import type { OutboxOptions, OutboxStats, RequeueRange } from './outbox-types.js';
 
+export type { AppendOptions } from './outbox-keys.js';
 export type { OutboxRecord } from './outbox-records.js';
 export { outboxMigrations } from './outbox-schema.js';
 export { OUTBOX_STREAMS, type OutboxStream } from './outbox-streams.js';
@@ -42,6 +47,7 @@ interface StreamState {
 export class Outbox {
   private connection: OutboxConnection | undefined;
   private sql!: OutboxStatements;
+  private keys!: SourceKeys;
   private bounds!: OutboxBounds;
   private readonly state = new Map<OutboxStream, StreamState>();
   private totalBytes = 0;
@@ -57,6 +63,7 @@ export class Outbox {
     if (this.connection) return;
     this.connection = openOutboxConnection(this.options);
     this.sql = new OutboxStatements(this.connection.db);
+    this.keys = new SourceKeys(this.connection.db);
     this.bounds = prepareBounds(this.connection.db);
     this.commit(() => {
       for (const stream of OUTBOX_STREAMS) this.sql.ensureStream.run(stream);
@@ -78,14 +85,18 @@ export class Outbox {
     return () => this.listeners.delete(listener);
   }
 
-  /** Appends records to a stream in one durable transaction; returns their ids. */
-  append(stream: OutboxStream, records: readonly object[]): string[] {
+  /**
+   * Appends records to a stream in one durable transaction; returns their ids in order. With `keys`
+   * (one per record), a key this stream already holds inserts nothing and returns the first id.
+   */
+  append(stream: OutboxStream, records: readonly object[], options?: AppendOptions): string[] {
     this.requireStarted();
     if (!isOutboxStream(stream)) throw new TypeError(`outbox.append: unknown stream ${JSON.stringify(stream)}`);
     if (!Array.isArray(records)) throw new TypeError(`outbox.append(${stream}): records must be an array`);
+    const keys = checkKeys(stream, records.length, options);
     if (records.length === 0) return [];
-    const ids = this.commit(() => this.insert(stream, records));
-    this.notify(stream);
+    const { ids, inserted } = this.commit(() => this.insert(stream, records, keys));
+    if (inserted > 0) this.notify(stream);
     return ids;
   }
 
@@ -179,7 +190,7 @@ export class Outbox {
         dropped_total: this.sql.counter('dropped_total'),
         dropped_by_stream: byStream,
       };
-      return this.insert(DROP_REPORT_STREAM, [report])[0] ?? null;
+      return this.insert(DROP_REPORT_STREAM, [report]).ids[0] ?? null;
     });
     if (id !== null) this.notify(DROP_REPORT_STREAM);
     return id;
@@ -235,28 +246,22 @@ export class Outbox {
     };
   }
 
-  private insert(stream: OutboxStream, records: readonly object[]): string[] {
+  private insert(
+    stream: OutboxStream,
+    records: readonly object[],
+    keys?: readonly string[],
+  ): { ids: string[]; inserted: number } {
     const state = this.stateOf(stream);
-    const producedAt = this.now();
-    const producedIso = new Date(producedAt).toISOString();
-    const ids: string[] = [];
-    let seq = state.nextSeq;
-    let bytes = 0;
-    records.forEach((record, index) => {
-      const id = recordId(this.gatewayId, stream, seq);
-      const body = serialiseRecord(stream, index, record, id, producedIso);
-      const size = byteLength(body);
-      this.sql.insert.run(stream, seq, producedAt, size, body);
-      ids.push(id);
-      bytes += size;
-      seq += 1;
-    });
-    this.sql.setNextSeq.run(seq, stream);
-    state.nextSeq = seq;
-    state.pending += records.length;
-    this.totalBytes += bytes;
+    const rows = { sql: this.sql, keys: this.keys, gatewayId: this.gatewayId, producedAt: this.now() };
+    const written = writeRecords(rows, stream, state.nextSeq, records, keys);
+    const inserted = written.nextSeq - state.nextSeq;
+    if (inserted === 0) return { ids: written.ids, inserted };
+    this.sql.setNextSeq.run(written.nextSeq, stream);
+    state.nextSeq = written.nextSeq;
+    state.pending += inserted;
+    this.totalBytes += written.bytes;
     this.enforceBytes();
-    return ids;
+    return { ids: written.ids, inserted };
   }
 
   private enforceBytes(): void {
