@@ -1,6 +1,7 @@
 /**
  * Idle memory (ARCHITECTURE §10: ≤ 150 MB RSS with 100 devices connected, detector not loaded): a real
- * `omo-edge start` process from the build in dist/, 100 devices connected and silent, RSS read from
+ * `omo-edge start` process from the build in dist/ (with the V8 flag the shipped unit and shebang use),
+ * 100 devices connected and silent, RSS read from
  * /proc after it settles.
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +30,17 @@ async function waitForRuntime(dataDir: string): Promise<{ mqtt: number; pid: num
 export async function idleGatewayRss(dataDir: string, configFile: string, devicesFile: string) {
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/src/main.js'), 'start', '--config', configFile, '--data-dir', dataDir, '--mqtt-port', '0'],
+    [
+      '--max-semi-space-size=4',
+      join(root, 'dist/src/main.js'),
+      'start',
+      '--config',
+      configFile,
+      '--data-dir',
+      dataDir,
+      '--mqtt-port',
+      '0',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, OMO_HTTP_PORT: '0', OMO_LOG_LEVEL: 'warn' } },
   );
   try {
