@@ -72,6 +72,12 @@ export class Gateway {
     return this.runtime;
   }
 
+  /** The live path analysis (occupancy, stitching counts), for the API and tests. */
+  get pathAnalysis(): LivePaths {
+    if (this.livePaths === undefined) throw new Error('gateway not started');
+    return this.livePaths;
+  }
+
   get deviceRegistry(): DeviceRegistry {
     if (this.devices === undefined) throw new Error('gateway not started');
     return this.devices;

@@ -20,8 +20,6 @@ export async function startDemo(gateway: Gateway): Promise<() => Promise<void>> 
     credentials,
     profiles,
   });
-  log.info(
-    `demo store running: ${credentials.size} simulated devices; HTTP API on port ${gateway.ports.http}`,
-  );
+  log.info(`demo store running: ${credentials.size} simulated devices; HTTP API on port ${gateway.ports.http}`);
   return () => runner.stop();
 }
