@@ -17,6 +17,7 @@ import { Outbox, type OutboxStream } from '../../src/store/outbox.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { uplinkConfig } from '../uplink/fixtures.js';
+import { bareMqttRecordsPerSecond } from './uplink-baseline.js';
 
 setLogLevel('warn');
 
@@ -194,6 +195,10 @@ const results: Result[] = [];
 try {
   results.push(await scenario('plain JSON, 500/batch', broker, false));
   results.push(await scenario('gzip, 500/batch', broker, true));
+  const bare = await bareMqttRecordsPerSecond(broker.url, dayOfRecords(TOTAL));
+  process.stdout.write(
+    `baseline, bare mqtt.js to the same Mosquitto (no outbox): ${bare.records} records in ${bare.seconds.toFixed(2)} s = ${bare.perSecond} records/s\n`,
+  );
 } finally {
   await broker.dispose();
 }
