@@ -8,4 +8,5 @@ export const signage = defineDevice({
   publishes: { play: proofOfPlay() },
   statusFields: screenStatusFields,
   receives: ['content'],
+  readsContext: ['occupancy'],
 });

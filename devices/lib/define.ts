@@ -15,6 +15,8 @@ export interface DeviceDefinition {
   receives?: string[];
   /** Extra fields this kind may put in its `status` messages. */
   statusFields?: TProperties;
+  /** Gateway store-context topics (omo/gateway/<name>/…) this kind may read. */
+  readsContext?: string[];
 }
 
 export function defineDevice(definition: DeviceDefinition): DeviceProfile {
@@ -23,5 +25,6 @@ export function defineDevice(definition: DeviceDefinition): DeviceProfile {
     description: definition.description,
     publishes: { status: status(definition.statusFields), ...definition.publishes },
     receives: ['error', ...(definition.receives ?? [])],
+    ...(definition.readsContext === undefined ? {} : { readsContext: definition.readsContext }),
   };
 }

@@ -2,6 +2,8 @@
  * The access rules of a device, derived from its profile (ARCHITECTURE §4): it publishes only on
  * omo/<kind>/<id>/<stream> for its own kind and id and a stream its profile `publishes` (plus `status`,
  * common to all kinds), and receives only its own downlink topics — the profile's `receives` plus `error`.
+ * Besides, a kind may read the gateway's store-context topics its profile names in `readsContext`
+ * (omo/gateway/<name>/<key>, e.g. live occupancy per zone), read-only.
  * Never `$SYS` or any other `$` topic, never a wildcard reaching outside its own prefix.
  */
 import type { DeviceProfile } from '../ingest/profile.js';
@@ -17,7 +19,11 @@ export interface DeviceAcl {
   prefix: string;
   publishes: ReadonlySet<string>;
   receives: ReadonlySet<string>;
+  /** Names of the omo/gateway/<name>/… context topics it may read. */
+  contexts: ReadonlySet<string>;
 }
+
+const CONTEXT_PREFIX = 'omo/gateway/';
 
 export function deviceTopic(kind: string, deviceId: string, stream: string): string {
   return `omo/${kind}/${deviceId}/${stream}`;
@@ -30,6 +36,7 @@ export function buildAcl(deviceId: string, profile: DeviceProfile): DeviceAcl {
     prefix: `omo/${profile.kind}/${deviceId}/`,
     publishes: new Set([...Object.keys(profile.publishes), ...COMMON_PUBLISHES]),
     receives: new Set([...profile.receives, ...COMMON_RECEIVES]),
+    contexts: new Set(profile.readsContext ?? []),
   };
 }
 
@@ -57,6 +64,7 @@ export function publishProblem(acl: DeviceAcl, topic: string): string | null {
 export function subscribeProblem(acl: DeviceAcl, filter: string): string | null {
   if (filter.startsWith('$')) return `${JSON.stringify(filter)}: $-topics (such as $SYS) are reserved to the gateway`;
   if (filter === `${acl.prefix}+` || filter === `${acl.prefix}#`) return null;
+  if (filter.startsWith(CONTEXT_PREFIX)) return contextProblem(acl, filter);
   if (filter.includes('+') || filter.includes('#')) {
     return `${JSON.stringify(filter)}: wildcards are allowed only as ${acl.prefix}+ or ${acl.prefix}#`;
   }
@@ -68,8 +76,27 @@ export function subscribeProblem(acl: DeviceAcl, filter: string): string | null 
   return null;
 }
 
-/** Whether a message on `topic` may be delivered to the device (its downlink streams only). */
+/** Whether a message on `topic` may be delivered to the device (its downlink streams and contexts only). */
 export function mayReceive(acl: DeviceAcl, topic: string): boolean {
   const stream = ownStream(acl, topic);
-  return stream !== null && acl.receives.has(stream);
+  if (stream !== null) return acl.receives.has(stream);
+  return acl.contexts.size > 0 && topic.startsWith(CONTEXT_PREFIX) && acl.contexts.has(contextName(topic));
+}
+
+/** `occupancy` of omo/gateway/occupancy/<zone>. */
+function contextName(topic: string): string {
+  const end = topic.indexOf('/', CONTEXT_PREFIX.length);
+  return end < 0 ? topic.slice(CONTEXT_PREFIX.length) : topic.slice(CONTEXT_PREFIX.length, end);
+}
+
+/** A context filter is omo/gateway/<name>/+, …/#, or …/<key> for a name the profile reads. */
+function contextProblem(acl: DeviceAcl, filter: string): string | null {
+  const name = contextName(filter);
+  const rest = filter.slice(CONTEXT_PREFIX.length + name.length + 1);
+  if (!acl.contexts.has(name)) {
+    const allowed = acl.contexts.size > 0 ? [...acl.contexts].join(', ') : 'none';
+    return `${JSON.stringify(filter)}: a ${acl.kind} may read gateway context ${allowed}`;
+  }
+  if (rest === '+' || rest === '#' || (rest.length > 0 && !/[+#/]/.test(rest))) return null;
+  return `${JSON.stringify(filter)}: read ${CONTEXT_PREFIX}${name}/+ or ${CONTEXT_PREFIX}${name}/<key>`;
 }

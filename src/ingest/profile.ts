@@ -49,6 +49,11 @@ export interface DeviceProfile {
   publishes: Record<string, StreamProfile>;
   /** Streams the device may subscribe to on omo/<kind>/<id>/<stream>; `error` is common to all kinds. */
   receives: string[];
+  /**
+   * Store-context topics the device may read, published by the gateway under omo/gateway/<name>/…
+   * (e.g. `occupancy`: people per zone, retained, which signage uses to pick content). Read-only.
+   */
+  readsContext?: string[];
 }
 
 /** A refusal found while decoding, after the schema passed (e.g. two lanes with the same number). */

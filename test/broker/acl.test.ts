@@ -59,4 +59,25 @@ describe('device ACL from its profile', () => {
     expect(mayReceive(acl, 'omo/shelf/s1/temp')).toBe(false);
     expect(mayReceive(acl, 'omo/shelf/s2/config')).toBe(false);
   });
+
+  it('lets a kind read the gateway store-context topics its profile names, read-only, and no others', () => {
+    const screen = buildAcl('tv1', { ...shelfProfile, kind: 'signage', readsContext: ['occupancy'] });
+    expect(subscribeProblem(screen, 'omo/gateway/occupancy/+')).toBeNull();
+    expect(subscribeProblem(screen, 'omo/gateway/occupancy/#')).toBeNull();
+    expect(subscribeProblem(screen, 'omo/gateway/occupancy/checkout')).toBeNull();
+    expect(subscribeProblem(screen, 'omo/gateway/occupancy/a/+')).toBe(
+      '"omo/gateway/occupancy/a/+": read omo/gateway/occupancy/+ or omo/gateway/occupancy/<key>',
+    );
+    expect(subscribeProblem(screen, 'omo/gateway/#')).not.toBeNull();
+    expect(subscribeProblem(screen, 'omo/gateway/secrets/+')).toBe(
+      '"omo/gateway/secrets/+": a signage may read gateway context occupancy',
+    );
+    expect(mayReceive(screen, 'omo/gateway/occupancy/checkout')).toBe(true);
+    expect(mayReceive(screen, 'omo/gateway/other/checkout')).toBe(false);
+    expect(publishProblem(screen, 'omo/gateway/occupancy/checkout')).not.toBeNull();
+    expect(subscribeProblem(acl, 'omo/gateway/occupancy/+')).toBe(
+      '"omo/gateway/occupancy/+": a shelf may read gateway context none',
+    );
+    expect(mayReceive(acl, 'omo/gateway/occupancy/checkout')).toBe(false);
+  });
 });
