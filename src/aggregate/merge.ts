@@ -68,6 +68,21 @@ export function mergeRecords(records: readonly PathBinRecord[], startMs: number,
   };
 }
 
+/**
+ * A raw bin continued after a clean stop inside it (README "Partial bins"): `stored` is what the stop
+ * flushed (partial), `incoming` what the restarted gateway saw of the same bin afterwards. The two parts
+ * come from disjoint journeys (a restart ends every journey) and `incoming` covers the later event time,
+ * so the roll-up rule applies as is, with `incoming` as the latest bin: counts, dwells, flows, store
+ * visits, person-seconds and heatmap seconds add; histograms merge; occupancy `end` is incoming's,
+ * `max` the larger one (exact when the parts do not overlap in time), `mean` = summed person-seconds /
+ * bin_s. The result is partial only when `incoming` is (a second stop inside the same bin).
+ */
+export function mergeBinParts(stored: PathBinRecord, incoming: PathBinRecord): PathBinRecord {
+  // Both start at the same instant: mergeRecords' sort is stable, so `incoming` stays the latest.
+  const merged = mergeRecords([stored, incoming], incoming.bin_start_ms, incoming.bin_s);
+  return incoming.partial === true ? { ...merged, partial: true } : merged;
+}
+
 function addZone(into: ZoneBinFigures | undefined, figures: ZoneBinFigures): ZoneBinFigures {
   if (into === undefined) {
     return { ...figures, dwell_hist_ds: { ...figures.dwell_hist_ds }, occupancy: { ...figures.occupancy } };

@@ -8,6 +8,7 @@ type RegisterOnce = <M extends Metric>(registry: Registry, name: string, create:
 
 export class AggregateMetrics {
   readonly written: Counter;
+  readonly merged: Counter;
   readonly refused: Counter<'reason'>;
   readonly expired: Counter<'level'>;
   readonly writeSeconds: Histogram;
@@ -20,6 +21,16 @@ export class AggregateMetrics {
       registry,
       'omo_aggregate_bins_written_total',
       () => new Counter({ name: 'omo_aggregate_bins_written_total', help: 'Closed bins written.', registers }),
+    );
+    this.merged = once(
+      registry,
+      'omo_aggregate_bins_merged_total',
+      () =>
+        new Counter({
+          name: 'omo_aggregate_bins_merged_total',
+          help: 'Bins written as the continuation of a partial bin a clean stop flushed (merged, not replaced).',
+          registers,
+        }),
     );
     this.refused = once(
       registry,

@@ -76,6 +76,9 @@ export function checkRecord(record: PathBinRecord, binS: number): void {
       amount(seconds, `heatmap.cells.${cell}`);
     }
   }
+  if (record.partial !== undefined && typeof record.partial !== 'boolean') {
+    throw new RecordError('partial', `must be true or false, not ${String(record.partial)}`);
+  }
   count(record.store_visits.count, 'store_visits.count');
   count(record.store_visits.open, 'store_visits.open');
   amount(record.store_visits.total_s, 'store_visits.total_s');

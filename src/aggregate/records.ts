@@ -79,6 +79,12 @@ export interface PathBinRecord {
   paths: FlowCount[];
   heatmap: HeatmapCells | null;
   store_visits: StoreVisitFigures;
+  /**
+   * Raw bins only, present and true only for a bin a clean stop flushed before it was final (BinData
+   * `partial`): the store merges the next write of the bin into it instead of replacing it (README
+   * "Partial bins"). Absent means final.
+   */
+  partial?: boolean;
 }
 
 /**
@@ -122,6 +128,7 @@ export function pathBinRecordFromBinData(model: FloorModel, bin: BinData, binS: 
     paths: summary.paths.map((p) => ({ zones: p.zones, count: p.count })),
     heatmap: heatmapOf(model, summary.heatmap),
     store_visits: { count: durations.length, total_s: totalS, open: summary.store_visits.open },
+    ...(bin.partial ? { partial: true } : {}),
   };
 }
 

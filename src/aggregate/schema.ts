@@ -75,6 +75,12 @@ export const aggregateMigrations: Migration[] = [
         CREATE INDEX agg_uplink_pending ON agg_uplink (start_ms) WHERE body IS NOT NULL;
       `),
   },
+  {
+    // A raw bin a clean stop flushed before it was final: the next write of it is merged, not a
+    // replacement (README "Partial bins"). Roll-ups are always 0.
+    id: 'aggregate/002-partial-bins',
+    up: (db) => db.exec('ALTER TABLE agg_bin ADD COLUMN partial INTEGER NOT NULL DEFAULT 0'),
+  },
 ];
 
 export interface BinRow {
@@ -86,6 +92,8 @@ export interface BinRow {
   store_open: number;
   heat_grid: string | null;
   heat: Buffer | null;
+  /** 1 for a partial raw bin (see PathBinRecord `partial`). */
+  partial: number;
 }
 
 export interface LineRow {

@@ -27,12 +27,13 @@ export class AggregateStatements {
   private readonly zones;
   private readonly flows;
   private readonly expire;
+  private readonly partialFlag;
 
   constructor(readonly db: SqliteDatabase) {
     this.deleteBin = db.prepare('DELETE FROM agg_bin WHERE res_s = ? AND start_ms = ?');
     this.insertBin = db.prepare(
-      `INSERT INTO agg_bin (res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat_grid, heat, written_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO agg_bin (res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat_grid, heat, written_at,
+       partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertLine = db.prepare('INSERT INTO agg_line VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.insertZone = db.prepare('INSERT INTO agg_zone VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
@@ -53,6 +54,7 @@ export class AggregateStatements {
        AND (@kind IS NULL OR kind = @kind) ORDER BY start_ms, kind, flow`,
     );
     this.expire = db.prepare('DELETE FROM agg_bin WHERE res_s = ? AND start_ms < ?');
+    this.partialFlag = db.prepare('SELECT partial FROM agg_bin WHERE res_s = ? AND start_ms = ?').pluck();
   }
 
   /** Replaces the bin `record.bin_start_ms` of level `res` (call inside a transaction). */
@@ -63,7 +65,8 @@ export class AggregateStatements {
     const heat = record.heatmap;
     const grid = heat === null ? null : gridKeyOf(heat);
     const cells = heat === null ? null : encodeCells(heat.cells);
-    this.insertBin.run(res, start, record.bin_s, sv.count, sv.total_s, sv.open, grid, cells, now);
+    const partial = record.partial === true ? 1 : 0;
+    this.insertBin.run(res, start, record.bin_s, sv.count, sv.total_s, sv.open, grid, cells, now, partial);
     for (const [id, l] of Object.entries(record.lines)) {
       this.insertLine.run(res, start, id, l.entrance ? 1 : 0, l.in, l.out, l.groups_in, l.groups_out);
     }
@@ -87,6 +90,12 @@ export class AggregateStatements {
     }
     for (const f of record.transitions) this.insertFlow.run(res, start, 'transition', flowKey(f.zones), f.count);
     for (const f of record.paths) this.insertFlow.run(res, start, 'path', flowKey(f.zones), f.count);
+  }
+
+  /** The stored bin of level `res` starting at `startMs` when it is partial, else undefined. */
+  partialBin(res: number, startMs: number): PathBinRecord | undefined {
+    if (this.partialFlag.get(res, startMs) !== 1) return undefined;
+    return this.records({ res, from: startMs, to: startMs + 1 })[0];
   }
 
   /** Deletes bins of level `res` that started before `beforeMs`; returns the bins deleted. */
@@ -162,6 +171,7 @@ function recordOfBinRow(bin: BinRow): PathBinRecord {
     paths: [],
     heatmap: heatOf(bin),
     store_visits: { count: bin.store_visits, total_s: bin.store_visit_s, open: bin.store_open },
+    ...(bin.partial === 1 ? { partial: true } : {}),
   };
 }
 

@@ -4,7 +4,9 @@
  *
  * - `writeBin` writes a raw bin and recomputes the 15-minute, hour and day bins holding it in ONE
  *   transaction per bin (§6: nothing per reading). Writing a bin again replaces it and recomputes the
- *   roll-ups, so a restart that re-closes a bin is harmless.
+ *   roll-ups, so a restart that re-closes a bin is harmless — except over a PARTIAL bin (flushed by a
+ *   clean stop inside it): the new write continues it and is merged into it (merge.ts `mergeBinParts`),
+ *   in the same transaction, so a stop/restart inside a bin loses nothing (ARCHITECTURE §11).
  * - A bin whose roll-ups would need finer bins that retention already deleted is refused (counted,
  *   logged, `{ written: false, reason: 'expired' }`): writing it would shrink its coarse bins.
  * - Retention deletes bins that started more than `minute_retention_days` (levels finer than an hour)
@@ -18,7 +20,7 @@ import { registerOnce } from '../ingest/metric.js';
 import { createLogger } from '../log.js';
 import { applyMigrations, type SqliteDatabase } from '../store/database.js';
 import { BinLevels, type Level, type Period, type Resolution } from './levels.js';
-import { mergeRecords } from './merge.js';
+import { mergeBinParts, mergeRecords } from './merge.js';
 import { AggregateMetrics } from './metrics.js';
 import {
   AggregateQuery,
@@ -55,6 +57,8 @@ export interface AggregateStoreOptions {
 export interface WriteResult {
   written: boolean;
   reason?: 'expired';
+  /** Written as the continuation of a stored partial bin: merged with it, not replacing it. */
+  merged?: boolean;
   /** Uplink streams that got a new record (revision) for this bin. */
   staged: AggregateStream[];
 }
@@ -97,7 +101,10 @@ export class AggregateStore {
     this.uplink = undefined;
   }
 
-  /** Writes one closed raw bin and its roll-ups; throws a RecordError naming a bad field. */
+  /**
+   * Writes one closed raw bin and its roll-ups; throws a RecordError naming a bad field. Over a stored
+   * partial bin the record is merged into it; otherwise it replaces whatever is stored.
+   */
   writeBin(record: PathBinRecord): WriteResult {
     const { sql, levels, metrics } = this.ready();
     try {
@@ -122,15 +129,20 @@ export class AggregateStore {
       return { written: false, reason: 'expired', staged: [] };
     }
     const timer = metrics.writeSeconds.startTimer();
-    const staged = sql.db.transaction(() => {
-      sql.write(levels.raw.key, record, now);
+    const { staged, merged } = sql.db.transaction(() => {
+      // Read in the write's transaction: the merge and its roll-ups commit together or not at all.
+      const stored = sql.partialBin(levels.raw.key, start);
+      const bin = stored === undefined ? record : mergeBinParts(stored, record);
+      sql.write(levels.raw.key, bin, now);
       for (const { level, period, source } of plan) this.rollUp(level, period, source, now);
-      return this.options.outbox ? (this.uplink as UplinkLog).stage(record) : [];
+      const streams = this.options.outbox ? (this.uplink as UplinkLog).stage(bin) : [];
+      return { staged: streams, merged: stored !== undefined };
     })();
     timer();
     metrics.written.inc();
+    if (merged) metrics.merged.inc();
     if (staged.length > 0 || this.uplinkBehind) this.flushUplink();
-    return { written: true, staged };
+    return { written: true, merged, staged };
   }
 
   /** Deletes bins past their retention now; returns bins deleted per level key (seconds). */

@@ -26,6 +26,13 @@ export class BinData {
   readonly paths = new Map<string, number>();
   readonly storeVisits: number[] = [];
   storeOpen = 0;
+  /**
+   * Set by the live pipeline's stop() on a bin it flushes before the bin was final (its end lies beyond
+   * the event-time watermark): its figures are real, but a restarted gateway may continue the bin, so
+   * the aggregate store merges the next write of it instead of replacing it (src/aggregate/README.md
+   * "Partial bins"). Offline analysis never sets it.
+   */
+  partial = false;
 
   constructor(
     readonly index: number,

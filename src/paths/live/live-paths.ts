@@ -146,15 +146,25 @@ export class LivePaths {
     );
   }
 
-  /** Flushes everything still open (frames, journeys, bins) to onBin, then detaches. */
+  /**
+   * Flushes everything still open (frames, journeys, bins) to onBin, then detaches. A flushed bin whose
+   * end lies beyond the watermark is marked `partial`: frames for it may still come (they would not be
+   * late), and a gateway restarted on the same data continues it, so the store adds the rest to what is
+   * flushed here instead of replacing it (ARCHITECTURE §11). Bins ending at or before the watermark are
+   * final: any frame for them would be late.
+   */
   async stop(): Promise<void> {
     const running = this.running;
     if (running === undefined) return;
     this.options.bus.removeOwner(OWNER);
     clearInterval(running.timer);
+    const watermarkTs = running.watermarkTs;
     this.process(running, Number.POSITIVE_INFINITY);
     running.stitcher.finish();
-    this.deliver(running, running.analyzer.finish());
+    const flushed = running.analyzer.finish();
+    const binMs = running.model.binS * 1000;
+    for (const bin of flushed) bin.partial = (bin.index + 1) * binMs > watermarkTs;
+    this.deliver(running, flushed);
     this.countStitching(running);
     running.occupancy.clear();
     this.running = undefined;
