@@ -76,18 +76,26 @@ export class Document<T extends object> {
     return this.db.data;
   }
 
-  /** Re-reads the file, e.g. after a CLI command changed it while the gateway runs. */
-  async reload(): Promise<void> {
-    await this.db.read();
+  /**
+   * Re-reads the file, e.g. after a CLI command changed it while the gateway runs. Queued with the
+   * updates: a read started before this process's own write could otherwise land after it and put the
+   * older content back in memory (seen as a device briefly "removed" under load).
+   */
+  reload(): Promise<void> {
+    return this.enqueue(() => this.db.read());
   }
 
   /** Applies `change` to a freshly read copy and writes it durably; calls are serialised. */
   update(change: (data: T) => void): Promise<void> {
-    const next = this.queue.then(async () => {
+    return this.enqueue(async () => {
       await this.db.read();
       change(this.db.data);
       await this.db.write();
     });
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(step);
     this.queue = next.catch(() => undefined);
     return next;
   }
