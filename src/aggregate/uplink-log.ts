@@ -10,7 +10,8 @@
  * - Writing a bin again with the same figures stages nothing (same digest): a restart that re-closes
  *   a bin produces no duplicate record.
  * - Different figures stage the next `revision`; the cloud keeps the highest revision per
- *   (stream, bin_start).
+ *   (stream, bin_start). A partial bin continued after a restart is staged merged (store.ts), so its
+ *   next revision holds both parts.
  * - A stream that had a record for the bin but has none now stages `{ …, retracted: true }`.
  * - A kill between the outbox commit and clearing the staged rows appends them again at the next
  *   start. Each goes with its source key (bin start, bin length, revision: `uplinkSourceKey`), which

@@ -3,7 +3,7 @@
  * `id` (`<gateway>:<stream>:<seq>`) and `produced_at`; the envelope adds schema, gateway, store and seq.
  * Store-level figures only: no track ids (§5 "Privacy"), and paths and transitions below
  * `analysis.k_anonymity` folded into `*_other`. `revision` starts at 1 and grows when a bin is written
- * again with different figures (a restart re-closing a bin); the cloud keeps the highest revision of
+ * again with different figures (a restart re-closing a bin, or continuing a partial one: README); the cloud keeps the highest revision of
  * each (stream, bin_start) — see uplink-log.ts.
  *
  * footfall  { bin_start, bin_s, revision, visitors_in, visitors_out, groups_in, groups_out,
