@@ -16,34 +16,33 @@ export async function startCommand(argv: string[]): Promise<number> {
     'mqtt-port': { type: 'string' },
     'http-port': { type: 'string' },
   });
-  const dataDir = dataDirPath(values['data-dir']);
   const gateway = new Gateway({
     configFile: configPath(values.config),
-    dataDir,
+    dataDir: dataDirPath(values['data-dir']),
     mqttPort: integerOption('mqtt-port', values['mqtt-port'], 0, 65535),
     httpPort: integerOption('http-port', values['http-port'], 0, 65535),
   });
-  const stops: (() => Promise<void>)[] = [() => gateway.stop()];
-  await gateway.start();
-  if (values.demo) stops.unshift(await startDemo(gateway));
-
-  return new Promise((resolve) => {
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info(`${signal}: stopping`);
-      (async () => {
-        for (const stop of stops) await stop();
-      })().then(
-        () => resolve(0),
-        (error: Error) => {
-          log.error(`stop failed: ${error.message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Listen for signals before anything starts: runtime.json appears before the demo is up, and a
+  // Ctrl-C in between must still stop the gateway cleanly rather than kill it mid-start.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const stops: (() => Promise<void>)[] = [() => gateway.stop()];
+  try {
+    await gateway.start();
+    if (values.demo) stops.unshift(await startDemo(gateway));
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+  const signal = await signalled;
+  log.info(`${signal}: stopping`);
+  try {
+    for (const stop of stops) await stop();
+    return 0;
+  } catch (error) {
+    log.error(`stop failed: ${(error as Error).message}`);
+    return 1;
+  }
 }

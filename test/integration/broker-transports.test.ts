@@ -139,7 +139,8 @@ describe('E2E: Mosquitto clients', () => {
     sub.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const exited = new Promise<number | null>((resolve) => sub.once('exit', resolve));
+    // 'close', not 'exit': only then has every byte of its stdout been read.
+    const exited = new Promise<number | null>((resolve) => sub.once('close', resolve));
     await waitFor('mosquitto_sub subscribed', () => output.includes('received SUBACK'), 10_000).catch((e) => {
       throw new Error(`${e.message}: ${output}`);
     });

@@ -73,7 +73,8 @@ describe('E2E: mosquitto_pub and mosquitto_sub as a registered device', () => {
     let output = '';
     sub.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     sub.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => sub.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': only then has every byte of its stdout been read.
+    const exited = new Promise<number | null>((resolve) => sub.once('close', (code) => resolve(code)));
     await waitFor(() => output.includes('SUBACK'), 10_000, 'mosquitto_sub to be subscribed');
 
     const invalid = JSON.stringify({ ts: Date.now(), lanes: [{ lane: 1, grams: 'heavy' }] });
