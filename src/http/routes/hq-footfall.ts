@@ -20,12 +20,12 @@ import type { HttpRoutePlugin } from '../types.js';
 import {
   BinParam,
   BinTimes,
-  binTimes,
   FromParam,
   type HqDeps,
   IdListParam,
   PageSchema,
   page,
+  periodGrid,
   resolveIds,
   resolveRange,
   ToParam,
@@ -86,24 +86,24 @@ export function hqFootfallRoutes(deps: HqDeps): HttpRoutePlugin {
             'line',
           );
           const stored = deps.aggregates.lineSeries({ ...range, lines: selected });
-          const byKey = new Map(stored.map((row) => [`${row.start_ms}|${row.line}`, row]));
-          const ids = selected ?? [...new Set([...configured.map((l) => l.id), ...stored.map((r) => r.line)])].sort();
+          const ids = { selected, configured: configured.map((line) => line.id) };
           const entrance = new Map(configured.map((line) => [line.id, line.entrance]));
-          const rows = deps.aggregates.periods(range).flatMap((period) => {
-            const lengthS = (period.end - period.start) / 1000;
-            return ids.map((line) => {
-              const row = byKey.get(`${period.start}|${line}`);
-              return {
-                ...binTimes(range.timeZone, period.start, lengthS),
-                line,
-                entrance: row?.entrance ?? entrance.get(line) ?? false,
-                in: row?.in ?? 0,
-                out: row?.out ?? 0,
-                groups_in: row?.groups_in ?? 0,
-                groups_out: row?.groups_out ?? 0,
-              };
-            });
-          });
+          const rows = periodGrid(
+            deps,
+            range,
+            ids,
+            stored,
+            (row) => row.line,
+            (times, line, row) => ({
+              ...times,
+              line,
+              entrance: row?.entrance ?? entrance.get(line) ?? false,
+              in: row?.in ?? 0,
+              out: row?.out ?? 0,
+              groups_in: row?.groups_in ?? 0,
+              groups_out: row?.groups_out ?? 0,
+            }),
+          );
           const body = page(range, rows, limit, offset);
           reply.header('x-total-count', String(body.total));
           return sendTable(reply, { format, rows: body.items, columns: COLUMNS, filename: 'footfall', json: body });

@@ -129,6 +129,27 @@ export function binTimes(timeZone: string, startMs: number, lengthS: number) {
   return { bin_start: localIso(timeZone, startMs), bin_end: localIso(timeZone, startMs + lengthS * 1000) };
 }
 
+/**
+ * One row per period of the range and per id, zeros where the store holds nothing (it keeps no empty
+ * bins): `build` gets the bin times, the id and the stored row, if any. Ids are the selected ones, else
+ * every configured id plus any the store still holds for a zone or line since removed from the config.
+ */
+export function periodGrid<S extends { start_ms: number }, R>(
+  deps: HqDeps,
+  range: ResolvedRange,
+  ids: { selected: string[] | undefined; configured: readonly string[] },
+  stored: readonly S[],
+  idOf: (row: S) => string,
+  build: (times: ReturnType<typeof binTimes>, id: string, row: S | undefined) => R,
+): R[] {
+  const byKey = new Map(stored.map((row) => [`${row.start_ms}|${idOf(row)}`, row]));
+  const all = ids.selected ?? [...new Set([...ids.configured, ...stored.map(idOf)])].sort();
+  return deps.aggregates.periods(range).flatMap((period) => {
+    const times = binTimes(range.timeZone, period.start, (period.end - period.start) / 1000);
+    return all.map((id) => build(times, id, byKey.get(`${period.start}|${id}`)));
+  });
+}
+
 /** The JSON body of a paged list, with the range it answers. */
 export function page<R>(range: ResolvedRange, rows: readonly R[], limit: number, offset: number) {
   return {

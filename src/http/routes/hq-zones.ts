@@ -23,13 +23,13 @@ import type { HttpRoutePlugin } from '../types.js';
 import {
   BinParam,
   BinTimes,
-  binTimes,
   FromParam,
   type HqDeps,
   IdListParam,
   NullableNumber,
   PageSchema,
   page,
+  periodGrid,
   resolveIds,
   resolveRange,
   ToParam,
@@ -97,17 +97,19 @@ export function hqZoneRoutes(deps: HqDeps): HttpRoutePlugin {
             'zone',
           );
           const stored = deps.aggregates.zoneSeries({ ...range, zones: selected });
-          const byKey = new Map(stored.map((row) => [`${row.start_ms}|${row.zone}`, row]));
           const kinds = new Map<string, string>(zones.map((zone) => [zone.id, zone.kind]));
-          const ids = selected ?? [...new Set([...kinds.keys(), ...stored.map((r) => r.zone)])].sort();
-          const rows = deps.aggregates.periods(range).flatMap((period) => {
-            const lengthS = (period.end - period.start) / 1000;
-            return ids.map((zone) => {
-              const row = byKey.get(`${period.start}|${zone}`);
+          const ids = { selected, configured: [...kinds.keys()] };
+          const rows = periodGrid(
+            deps,
+            range,
+            ids,
+            stored,
+            (row) => row.zone,
+            (times, zone, row) => {
               const kind = row?.kind ?? kinds.get(zone) ?? 'area';
-              return { ...binTimes(range.timeZone, period.start, lengthS), zone, kind, ...figures(row, kind) };
-            });
-          });
+              return { ...times, zone, kind, ...figures(row, kind) };
+            },
+          );
           const body = page(range, rows, limit, offset);
           reply.header('x-total-count', String(body.total));
           return sendTable(reply, { format, rows: body.items, columns: COLUMNS, filename: 'zone-stats', json: body });
