@@ -38,11 +38,15 @@ export async function startCommand(argv: string[]): Promise<number> {
   }
   const signal = await signalled;
   log.info(`${signal}: stopping`);
-  try {
-    for (const stop of stops) await stop();
-    return 0;
-  } catch (error) {
-    log.error(`stop failed: ${(error as Error).message}`);
-    return 1;
+  // Each stop on its own: a demo that fails to stop must not leave the gateway's sockets open.
+  let code = 0;
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      log.error(`stop failed: ${(error as Error).message}`);
+      code = 1;
+    }
   }
+  return code;
 }

@@ -3,10 +3,11 @@
  * cloud last acknowledge, how much was dropped. Asks the running gateway (found through
  * `<data-dir>/runtime.json`); with no gateway running it reads the outbox file itself.
  */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { profileKinds } from '../../devices/index.js';
 import { loadConfig } from '../config/index.js';
 import { readRuntimeFile } from '../http/runtime-file.js';
-import { Outbox, outboxOptionsFromConfig } from '../store/outbox.js';
 import { configPath, dataDirPath, parse, printJson, UsageError } from './args.js';
 
 interface UplinkView {
@@ -57,24 +58,38 @@ async function fromRunningGateway(dataDir: string): Promise<UplinkView | null> {
   }
 }
 
+/**
+ * Reads the outbox file with plain SELECTs on a read-only connection: opening an `Outbox` would apply
+ * its bounds (with this command's config, not the gateway's) and could delete records.
+ */
 async function fromOutboxFile(configFile: string, dataDir: string): Promise<UplinkView> {
   const { config } = await loadConfig(configFile, { knownKinds: profileKinds });
-  const outbox = new Outbox(outboxOptionsFromConfig(config, dataDir));
-  await outbox.start();
+  const url = config.uplink.url === undefined ? null : withoutPassword(config.uplink.url);
+  const empty = { source: 'outbox file' as const, connected: false, url };
+  let db: Database.Database;
   try {
-    const stats = outbox.stats();
-    const acked = outbox.lastAckedAt();
+    db = new Database(join(dataDir, 'outbox.db'), { readonly: true, fileMustExist: true });
+  } catch {
+    return { ...empty, backlog: 0, oldest_record_at: null, last_ack_at: null, dropped: 0 };
+  }
+  try {
+    const pending = db
+      .prepare('SELECT COUNT(*) AS n, MIN(produced_at) AS oldest FROM outbox_records WHERE acked_at IS NULL')
+      .get() as { n: number; oldest: number | null };
+    const acked = db.prepare('SELECT MAX(acked_at) AS last FROM outbox_records').get() as { last: number | null };
+    const dropped = db.prepare("SELECT value FROM outbox_counters WHERE name = 'dropped_total'").get() as
+      | { value: number }
+      | undefined;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
-      source: 'outbox file',
-      connected: false,
-      url: config.uplink.url === undefined ? null : withoutPassword(config.uplink.url),
-      backlog: stats.backlogTotal,
-      oldest_record_at: stats.oldestPendingAt,
-      last_ack_at: acked === null ? null : new Date(acked).toISOString(),
-      dropped: stats.droppedTotal,
+      ...empty,
+      backlog: pending.n,
+      oldest_record_at: iso(pending.oldest),
+      last_ack_at: iso(acked.last),
+      dropped: dropped?.value ?? 0,
     };
   } finally {
-    await outbox.stop();
+    db.close();
   }
 }
 

@@ -79,16 +79,6 @@ export class JourneyStitcher {
     return true;
   }
 
-  /**
-   * Event time t passes with no frame (quiet cameras): ends the tracks and journeys silent for longer
-   * than max_gap_s at t, exactly as the next frame at t would. Frames older than t are refused after it.
-   */
-  expire(t: number): void {
-    if (!(t > this.frontier)) return;
-    this.frontier = t;
-    this.sweep(t);
-  }
-
   /** Earliest sample still held back (undecided tracks), or +∞: the engines may close bins before it. */
   horizon(): number {
     let earliest = Number.POSITIVE_INFINITY;

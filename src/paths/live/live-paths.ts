@@ -57,15 +57,10 @@ interface Running {
   counted: StitchCounts;
   /** Newest reading's event time and the watermark released up to, epoch ms. */
   newestTs: number;
-  /** Wall clock (epoch ms) when the latest frame arrived; undefined before any. */
-  lastFrameAt: number | undefined;
   watermarkTs: number;
   timer: NodeJS.Timeout;
   warned: Set<string>;
 }
-
-/** Wall time without any camera frame after which event time is extrapolated (see advanceWhenQuiet). */
-const QUIET_AFTER_MS = 10_000;
 
 export class LivePaths {
   private running: Running | undefined;
@@ -135,7 +130,6 @@ export class LivePaths {
       metrics: liveMetrics(metrics),
       counted: { tracks: 0, journeys: 0, overlap: 0, handover: 0 },
       newestTs: Number.NEGATIVE_INFINITY,
-      lastFrameAt: undefined,
       watermarkTs: Number.NEGATIVE_INFINITY,
       timer: setInterval(() => this.advance(), tickMs).unref(),
       warned: new Set(),
@@ -182,7 +176,6 @@ export class LivePaths {
   advance(): void {
     const running = this.running;
     if (running === undefined || !Number.isFinite(running.watermarkTs)) return;
-    this.advanceWhenQuiet(running);
     const watermarkS = running.watermarkTs / 1000;
     // Samples held by undecided tracks still have to reach the engines: no bin closes before them.
     this.deliver(running, running.analyzer.advance(Math.min(watermarkS, running.stitcher.horizon())));
@@ -213,25 +206,7 @@ export class LivePaths {
     }
     running.metrics.frames.inc({ space: event.space });
     if (event.ts > running.newestTs) running.newestTs = event.ts;
-    running.lastFrameAt = (this.options.now ?? Date.now)();
     this.process(running, running.newestTs - this.options.config.ingest.watermark_s * 1000);
-  }
-
-  /**
-   * When every camera has been quiet for QUIET_AFTER_MS of wall time (closing time, a network cut),
-   * event time is taken to run on at wall-clock pace from the newest reading, so the last journeys end
-   * and their bins reach the store now rather than at the next frame or at shutdown. A camera with a
-   * right clock sends its next frame later than this watermark, so nothing it sends becomes late; the
-   * figures are those the next frame would have released.
-   */
-  private advanceWhenQuiet(running: Running): void {
-    if (running.lastFrameAt === undefined) return;
-    const quietMs = (this.options.now ?? Date.now)() - running.lastFrameAt;
-    if (quietMs < QUIET_AFTER_MS) return;
-    const watermarkMs = this.options.config.ingest.watermark_s * 1000;
-    const watermarkTs = running.newestTs + quietMs - QUIET_AFTER_MS - watermarkMs;
-    this.process(running, watermarkTs);
-    running.stitcher.expire(watermarkTs / 1000);
   }
 
   /** Hands every queued frame up to `watermarkTs` (epoch ms) to the stitcher, in event-time order. */

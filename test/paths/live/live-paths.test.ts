@@ -107,33 +107,6 @@ describe('LivePaths', () => {
     expect(await value(metrics, 'omo_zone_occupancy', { zone: 'street' })).toBe(0);
   });
 
-  it('when the cameras fall quiet, lets event time run on at wall pace and releases the last bins', async () => {
-    const { live, frame, clock, bins } = setup();
-    await live.start();
-    // One person in the shop for the first 90 s of a minute-aligned hour, then no frame at all.
-    for (let s = 0; s <= 90; s++) {
-      clock.now = 1_000_000 + s * 1000;
-      frame(T0 + s * 1000, [{ id: '1', x: 5, y: 5 }]);
-    }
-    live.advance();
-    const beforeQuiet = bins.length;
-    expect(bins.some((bin) => bin.dwells[0]?.length)).toBe(false); // the visit is still open
-    clock.now += 9_000; // quiet, but not for long enough
-    live.advance();
-    expect(bins.length).toBe(beforeQuiet);
-    clock.now += 120_000; // two minutes without a frame: closing time
-    live.advance();
-    // The journey ended and its visit landed in the bin where it ended (the second minute), before stop().
-    const visitBins = bins.filter((bin) => (bin.dwells[0]?.length ?? 0) > 0);
-    expect(visitBins.map((bin) => bin.dwells[0])).toEqual([[90]]);
-    expect(live.stitchCounts?.journeys).toBe(1);
-    expect(live.currentOccupancy().zones[0]?.count).toBe(0);
-    // A frame stamped before the extrapolated watermark is now late, as for any frame behind it.
-    frame(T0 + 95_000, [{ id: '2', x: 5, y: 5 }]);
-    await live.stop();
-    expect(live.analyzer?.counts.tracks).toBe(1);
-  });
-
   it('hands on each final bin once, in order, while running; stop() flushes the rest', async () => {
     const { live, frame, bins } = setup();
     await live.start();
