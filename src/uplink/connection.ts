@@ -20,11 +20,15 @@ export interface ConnectionHandlers {
 /** Longest wait for the broker to take our DISCONNECT on stop before the socket is just closed. */
 const END_TIMEOUT_MS = 2000;
 
+/** How long a connection must hold before a later loss counts as a fresh failure (backoff reset). */
+const STABLE_AFTER_MS = 30_000;
+
 export class UplinkConnection {
   private client: MqttClient | undefined;
   private live = false;
   private stopping = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private stableTimer: NodeJS.Timeout | undefined;
   private lastError = '';
 
   constructor(
@@ -53,6 +57,7 @@ export class UplinkConnection {
   /** Runs `farewell` on a live connection (the offline status), then disconnects cleanly. */
   async stop(farewell: (client: MqttClient) => Promise<void>): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.stableTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const client = this.client;
@@ -82,7 +87,11 @@ export class UplinkConnection {
       if (this.client !== client) return;
       this.live = true;
       this.lastError = '';
-      this.backoff.reset();
+      // The backoff starts again from the floor only once the connection has held: a broker that
+      // accepts and then kicks the client (a duplicate client id, a policy refusing a publish) would
+      // otherwise be retried at the minimum delay forever — a reconnect storm across a chain (§11).
+      clearTimeout(this.stableTimer);
+      this.stableTimer = setTimeout(() => this.backoff.reset(), STABLE_AFTER_MS).unref();
       this.log.info(`connected to ${this.shownUrl}`);
       this.handlers.connected(client);
     });
@@ -99,6 +108,7 @@ export class UplinkConnection {
 
   private closed(client: MqttClient): void {
     if (this.client !== client) return;
+    clearTimeout(this.stableTimer);
     this.client = undefined;
     client.removeAllListeners('connect');
     client.end(true);
