@@ -16,8 +16,8 @@
  */
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../config/schema.js';
-import { registerOnce } from '../ingest/metric.js';
 import { createLogger } from '../log.js';
+import { registerOnce } from '../metrics.js';
 import { applyMigrations, type SqliteDatabase } from '../store/database.js';
 import { BinLevels, type Level, type Period, type Resolution } from './levels.js';
 import { mergeBinParts, mergeRecords } from './merge.js';

@@ -6,7 +6,7 @@
  * (omo/gateway/<name>/<key>, e.g. live occupancy per zone), read-only.
  * Never `$SYS` or any other `$` topic, never a wildcard reaching outside its own prefix.
  */
-import type { DeviceProfile } from '../ingest/profile.js';
+import { type DeviceProfile, deviceTopic } from '../ingest/profile.js';
 
 /** Streams every kind publishes (birth/death) and receives (why a message was refused). */
 export const COMMON_PUBLISHES = ['status'] as const;
@@ -25,15 +25,13 @@ export interface DeviceAcl {
 
 const CONTEXT_PREFIX = 'omo/gateway/';
 
-export function deviceTopic(kind: string, deviceId: string, stream: string): string {
-  return `omo/${kind}/${deviceId}/${stream}`;
-}
+export { deviceTopic } from '../ingest/profile.js';
 
 export function buildAcl(deviceId: string, profile: DeviceProfile): DeviceAcl {
   return {
     deviceId,
     kind: profile.kind,
-    prefix: `omo/${profile.kind}/${deviceId}/`,
+    prefix: deviceTopic(profile.kind, deviceId, ''),
     publishes: new Set([...Object.keys(profile.publishes), ...COMMON_PUBLISHES]),
     receives: new Set([...profile.receives, ...COMMON_RECEIVES]),
     contexts: new Set(profile.readsContext ?? []),

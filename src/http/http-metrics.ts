@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
+import { registerOnce } from '../metrics.js';
 
 export type AuthFailureReason = 'missing_token' | 'malformed_header' | 'invalid_token' | 'insufficient_scope';
 
@@ -29,9 +30,7 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
 
 /** Reuses a counter already in the registry, so an app rebuilt on the same registry does not throw. */
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
+  return registerOnce(registry, name, () => new Counter({ name, help, labelNames, registers: [registry] }));
 }
 
 export function countRequests(app: FastifyInstance, metrics: HttpMetrics): void {

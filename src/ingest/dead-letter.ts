@@ -13,8 +13,8 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { createLogger } from '../log.js';
+import { registerOnce } from '../metrics.js';
 import { applyMigrations, type Migration, type SqliteDatabase } from '../store/database.js';
-import { registerOnce } from './metric.js';
 import { payloadSample } from './payload-text.js';
 import type { Refusal } from './profile.js';
 

@@ -13,16 +13,17 @@ import { Counter, type Registry } from 'prom-client';
 import type { BusEventName, BusEvents, EventBus } from '../bus.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { createLogger } from '../log.js';
+import { registerOnce } from '../metrics.js';
 import type { DeadLetterStore } from './dead-letter.js';
 import { Watermarks } from './event-time.js';
 import { describeJsonError } from './json-error.js';
-import { registerOnce } from './metric.js';
 import { describeBadUtf8 } from './payload-text.js';
 import {
   type DecodeContext,
   DecodeError,
   type DeviceMessage,
   type DeviceProfile,
+  deviceTopic,
   type JsonStream,
   type Refusal,
 } from './profile.js';
@@ -187,7 +188,7 @@ export class Ingest {
     if (deviceId !== null && kind !== null) {
       const body = JSON.stringify({ topic, reason, detail, ts: receivedAt });
       try {
-        this.options.reply(`omo/${kind}/${deviceId}/error`, body);
+        this.options.reply(deviceTopic(kind, deviceId, 'error'), body);
       } catch (error) {
         log.warn(() => `could not send the error reply to ${deviceId}: ${String(error)}`);
       }

@@ -67,6 +67,11 @@ export class DecodeError extends Error {
   }
 }
 
+/** A device's topic (ARCHITECTURE §4): omo/<kind>/<deviceId>/<stream>. */
+export function deviceTopic(kind: string, deviceId: string, stream: string): string {
+  return `omo/${kind}/${deviceId}/${stream}`;
+}
+
 /** A publish that passed the broker's authentication and ACL, handed to the ingest. */
 export interface DeviceMessage {
   deviceId: string;

@@ -4,7 +4,7 @@
  * restarted part keeps counting on the same series.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { registerOnce } from '../../ingest/metric.js';
+import { registerOnce } from '../../metrics.js';
 
 export interface LiveMetrics {
   frames: Counter<'space'>;

@@ -8,7 +8,7 @@
  * Every zone is published once at the first update, so a subscriber finds a retained value for each.
  */
 import { Gauge, type Registry } from 'prom-client';
-import { registerOnce } from '../../ingest/metric.js';
+import { registerOnce } from '../../metrics.js';
 import type { Zone, ZoneKind } from '../floor-model.js';
 
 export interface ZoneOccupancy {
