@@ -1,63 +1,72 @@
 /**
- * The composition root (ARCHITECTURE §3): builds every part of the gateway from the validated config,
- * starts them in order and stops them in reverse. A reader sees the whole gateway on this screen.
- * Start-up order follows the data flow backwards — storage before ingest, ingest before the broker lets
- * devices in, HTTP last — so no message arrives at a part that is not ready for it.
+ * The composition root (ARCHITECTURE §3): loads the validated config, opens the database, builds every
+ * part from one shared context (src/part.ts) and starts them in the order of `gatewayParts`; stops them
+ * in reverse. The order follows the data flow backwards — storage before ingest, ingest before the broker
+ * lets devices in, HTTP last — so no message or request reaches a part that is not ready for it.
+ * Adding a part is one file (`src/<area>/part.ts`) and one line in the list below.
  */
 import { join } from 'node:path';
 import { Counter } from 'prom-client';
-import { profileKinds, profiles } from '../devices/index.js';
-import { pathBinRecordFromBinData } from './aggregate/records.js';
-import { AggregateStore } from './aggregate/store.js';
-import { Broker } from './broker/broker.js';
+import { profileKinds } from '../devices/index.js';
+import { aggregatesPart } from './aggregate/part.js';
+import { brokerPart } from './broker/part.js';
 import { EventBus } from './bus.js';
+import { type Clock, systemClock } from './clock.js';
 import { loadConfig } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { healthReport } from './health.js';
-import { buildHttpApp } from './http/app.js';
-import { hqRoutes } from './http/routes/hq-routes.js';
-import { occupancyRoutes } from './http/routes/occupancy.js';
+import { httpPart } from './http/part.js';
 import { type RuntimeInfo, removeRuntimeFile, writeRuntimeFile } from './http/runtime-file.js';
-import type { HealthReport } from './http/types.js';
-import { DeadLetterStore } from './ingest/dead-letter.js';
-import { Ingest } from './ingest/ingest.js';
+import { deadLetterPart } from './ingest/dead-letter-part.js';
+import { ingestPart } from './ingest/part.js';
 import { createLogger, setLogLevel } from './log.js';
 import { createRegistry, type Registry } from './metrics.js';
-import { LivePaths } from './paths/live/live-paths.js';
-import { DeviceRegistry } from './registry/devices.js';
-import { TokenStore } from './registry/tokens.js';
-import { openDatabase, type SqliteDatabase } from './store/database.js';
-import { Outbox, outboxOptionsFromConfig } from './store/outbox.js';
-import { Uplink } from './uplink/uplink.js';
+import type { Part, PartContext, PartFactory, Services } from './part.js';
+import { createPartContext } from './part-context.js';
+import { pathsPart } from './paths/part.js';
+import { registryPart } from './registry/part.js';
+import { openDatabase } from './store/database.js';
+import { outboxPart } from './store/outbox-part.js';
+import { uplinkPart } from './uplink/part.js';
 
 const log = createLogger('omo:gateway');
+
+/** Every part of the gateway, in start order (stop order is the reverse). */
+export const gatewayParts: readonly PartFactory[] = [
+  registryPart, // device credentials and API tokens (lowdb documents)
+  deadLetterPart, // refused messages (SQLite)
+  outboxPart, // store-and-forward queue (its own SQLite file)
+  uplinkPart, // outbox → cloud broker
+  aggregatesPart, // bins, roll-ups, uplink staging
+  pathsPart, // tracks → journeys → §5 figures; HQ routes
+  ingestPart, // topic → profile → validate → bus
+  brokerPart, // devices connect here
+  httpPart, // health, metrics, admin, and every route the parts above added
+];
 
 export interface GatewayOptions {
   configFile: string;
   dataDir: string;
-  /** Command-line port overrides (take precedence over OMO_* variables and the file). */
+  /** Command-line port overrides (take precedence over OMO_* variables and the file); 0 picks a free port. */
   mqttPort?: number;
+  wsPort?: number;
   httpPort?: number;
   env?: NodeJS.ProcessEnv;
-}
-
-interface Part {
-  name: string;
-  stop(): Promise<void> | void;
+  /** The gateway's wall clock; default the system clock. */
+  clock?: Clock;
+  /** The parts to run, in start order; default `gatewayParts`. */
+  parts?: readonly PartFactory[];
 }
 
 export class Gateway {
   readonly bus = new EventBus();
   readonly metrics: Registry = createRegistry();
+  /** Stop actions of what has started, in start order. */
+  private readonly started: { name: string; stop(): Promise<void> | void }[] = [];
   private readonly parts: Part[] = [];
   private config: GatewayConfig | undefined;
+  private context: PartContext | undefined;
   private runtime: RuntimeInfo | undefined;
-  private db: SqliteDatabase | undefined;
-  private broker: Broker | undefined;
-  private devices: DeviceRegistry | undefined;
-  private outboxStore: Outbox | undefined;
-  private uplinkClient: Uplink | undefined;
-  private livePaths: LivePaths | undefined;
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -72,15 +81,14 @@ export class Gateway {
     return this.runtime;
   }
 
-  /** The live path analysis (occupancy, stitching counts), for the API and tests. */
-  get pathAnalysis(): LivePaths {
-    if (this.livePaths === undefined) throw new Error('gateway not started');
-    return this.livePaths;
+  /** A service a running part provides (the demo provisions devices in `devices`; tests read others). */
+  service<K extends keyof Services>(name: K): Services[K] {
+    if (this.context === undefined) throw new Error('gateway not started');
+    return this.context.need(name);
   }
 
-  get deviceRegistry(): DeviceRegistry {
-    if (this.devices === undefined) throw new Error('gateway not started');
-    return this.devices;
+  get deviceRegistry(): Services['devices'] {
+    return this.service('devices');
   }
 
   async start(): Promise<RuntimeInfo> {
@@ -94,138 +102,59 @@ export class Gateway {
 
   private async startParts(): Promise<RuntimeInfo> {
     const { options } = this;
-    // Command-line ports go in as environment overrides, so the port-collision check sees them too.
-    const env = { ...(options.env ?? process.env) };
-    if (options.mqttPort !== undefined) env.OMO_MQTT_PORT = String(options.mqttPort);
-    if (options.httpPort !== undefined) env.OMO_HTTP_PORT = String(options.httpPort);
-    const loaded = await loadConfig(options.configFile, { env, knownKinds: profileKinds });
+    const loaded = await loadConfig(options.configFile, { env: this.environment(), knownKinds: profileKinds });
     const config = loaded.config;
     this.config = config;
     if (process.env.OMO_LOG_LEVEL === undefined) setLogLevel(config.gateway.log_level);
     this.bus.setFailureHook(this.countListenerFailures());
 
     const db = openDatabase(join(options.dataDir, 'omo.db'), []);
-    this.db = db;
-    this.parts.push({ name: 'database', stop: () => void db.close() });
-
-    const devices = await DeviceRegistry.open(join(options.dataDir, 'registry.json'));
-    this.devices = devices;
-    await this.startPart('device registry', devices);
-    const tokens = await TokenStore.open(join(options.dataDir, 'tokens.json'));
-    await this.startPart('token store', tokens);
-
-    const deadLetters = new DeadLetterStore({
-      db,
-      maxRows: config.ingest.dead_letter_max_rows,
-      sampleBytes: config.ingest.dead_letter_sample_bytes,
-      metrics: this.metrics,
-    });
-    await this.startPart('dead letters', deadLetters);
-
-    // The outbox has its own SQLite file: its commits run with synchronous=FULL (an acknowledged
-    // aggregate must survive a power cut, §6) without slowing the aggregate and dead-letter writes.
-    const outbox = new Outbox(outboxOptionsFromConfig(config, options.dataDir));
-    this.outboxStore = outbox;
-    await this.startPart('outbox', outbox);
-    const uplink = new Uplink({
-      config: config.uplink,
-      storeId: config.store.id,
-      gatewayId: config.gateway.id,
-      outbox,
-      metrics: this.metrics,
-      configDir: loaded.dir,
-    });
-    this.uplinkClient = uplink;
-    await this.startPart('uplink', uplink);
-
-    // Closed path-analysis bins land here (one transaction per bin) and are staged for the uplink.
-    const aggregates = new AggregateStore({ db, config, metrics: this.metrics, outbox });
-    await this.startPart('aggregates', aggregates);
-
-    const broker = new Broker({
-      config: config.broker,
-      registry: devices,
-      profiles,
-      metrics: this.metrics,
-      configDir: loaded.dir,
-      onMessage: (message) => ingest.handle(message),
-      onRefused: (refusal) => ingest.refuse(refusal),
-    });
-    this.broker = broker;
-    const publish = (topic: string, payload: string, retain: boolean) => {
-      broker
-        .publish(topic, payload, { retain })
-        .catch((error: Error) => log.warn(`publish to ${topic} failed: ${error.message}`));
-    };
-
-    // Camera tracks → journeys → §5 engines; every final bin goes to the aggregate store. Stopped after
-    // the broker (reverse order), so its last flush still lands in the store.
-    const paths = new LivePaths({
+    this.started.push({ name: 'database', stop: () => void db.close() });
+    let building = 'gateway';
+    const context = createPartContext({
       config,
+      configDir: loaded.dir,
+      dataDir: options.dataDir,
       bus: this.bus,
       metrics: this.metrics,
-      journeys: config.analysis.journeys,
-      publish: (topic, payload, { retain }) => publish(topic, payload, retain),
-      onBin: (bin, model) => {
-        try {
-          aggregates.writeBin(pathBinRecordFromBinData(model, bin));
-        } catch (error) {
-          // A bin the store refuses (e.g. older than retention) is logged and counted there; the
-          // live analysis goes on with the next one.
-          log.error(`bin not stored: ${(error as Error).message}`);
-        }
-      },
+      clock: options.clock ?? systemClock,
+      db,
+      health: () => healthReport(db, this.parts),
+      currentPart: () => building,
     });
-    this.livePaths = paths;
-    await this.startPart('paths', paths);
+    this.context = context;
 
-    const ingest = new Ingest({
-      config: config.ingest,
-      profiles,
-      bus: this.bus,
-      deadLetters,
-      metrics: this.metrics,
-      reply: (topic, payload) => publish(topic, payload, false),
-    });
-    await this.startPart('ingest', ingest);
-    const brokerPorts = await broker.start();
-    this.parts.push({ name: 'broker', stop: () => broker.stop() });
-
-    const http = await buildHttpApp({
-      tokens,
-      metrics: this.metrics,
-      health: () => this.health(),
-      devices,
-      deadLetters,
-      routes: [...hqRoutes({ aggregates, config }), occupancyRoutes(paths)],
-    });
-    await http.listen({ host: config.http.host, port: config.http.port });
-    this.parts.push({ name: 'http', stop: () => http.close() });
-    const address = http.server.address();
-    const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
+    for (const factory of options.parts ?? gatewayParts) {
+      building = factory.name || `part ${this.parts.length + 1}`;
+      const part = factory(context);
+      building = part.name;
+      // A part counts as started (and is stopped) as soon as its start begins: a start that fails half
+      // way may already hold sockets or timers.
+      this.started.push(part);
+      await part.start();
+      this.parts.push(part);
+    }
 
     this.runtime = {
-      mqtt: brokerPorts.mqtt,
-      ws: brokerPorts.ws ?? 0,
-      http: httpPort,
+      mqtt: context.ports.mqtt ?? 0,
+      ws: context.ports.ws ?? 0,
+      http: context.ports.http ?? 0,
       pid: process.pid,
     };
-    if (brokerPorts.tls !== undefined) this.runtime.tls = brokerPorts.tls;
+    if (context.ports.tls !== undefined) this.runtime.tls = context.ports.tls;
     await writeRuntimeFile(options.dataDir, this.runtime);
-    this.parts.push({
-      name: 'runtime file',
-      stop: () => removeRuntimeFile(options.dataDir),
-    });
+    this.started.push({ name: 'runtime file', stop: () => removeRuntimeFile(options.dataDir) });
     log.info(
       `store ${config.store.id} ready: mqtt ${this.runtime.mqtt}, ws ${this.runtime.ws}, http ${this.runtime.http}`,
     );
     return this.runtime;
   }
 
-  /** Stops every started part in reverse order; a part that fails to stop does not keep others running. */
+  /** Stops everything started, in reverse order; a part that fails to stop does not keep others running. */
   async stop(): Promise<void> {
-    while (this.parts.length > 0) {
-      const part = this.parts.pop() as Part;
+    this.parts.length = 0;
+    while (this.started.length > 0) {
+      const part = this.started.pop() as Part;
       try {
         await part.stop();
       } catch (error) {
@@ -234,13 +163,14 @@ export class Gateway {
     }
   }
 
-  private async startPart(name: string, part: { start(): Promise<void>; stop(): Promise<void> }): Promise<void> {
-    await part.start();
-    this.parts.push({ name, stop: () => part.stop() });
-  }
-
-  private health(): HealthReport {
-    return healthReport({ broker: this.broker, db: this.db, outbox: this.outboxStore, uplink: this.uplinkClient });
+  /** Command-line ports go in as environment overrides, so the port-collision check sees them too. */
+  private environment(): NodeJS.ProcessEnv {
+    const { options } = this;
+    const env = { ...(options.env ?? process.env) };
+    if (options.mqttPort !== undefined) env.OMO_MQTT_PORT = String(options.mqttPort);
+    if (options.wsPort !== undefined) env.OMO_WS_PORT = String(options.wsPort);
+    if (options.httpPort !== undefined) env.OMO_HTTP_PORT = String(options.httpPort);
+    return env;
   }
 
   private countListenerFailures() {

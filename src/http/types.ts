@@ -14,12 +14,13 @@ export interface ComponentHealth {
   [detail: string]: unknown;
 }
 
-/** The gateway's overall verdict and its parts (ARCHITECTURE §8 `/healthz`). */
+/**
+ * The gateway's overall verdict and each part's state by part name (ARCHITECTURE §8 `/healthz`):
+ * `storage` (the SQLite connection), `broker`, `uplink`, `outbox` and any part that reports health.
+ */
 export interface HealthReport {
   status: HealthStatus;
-  broker: ComponentHealth;
-  storage: ComponentHealth;
-  uplink: ComponentHealth;
+  parts: Record<string, ComponentHealth>;
 }
 
 /**

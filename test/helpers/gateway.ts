@@ -13,6 +13,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { BusEventName, BusEvents } from '../../src/bus.js';
 import { Gateway } from '../../src/gateway.js';
 import type { RuntimeInfo } from '../../src/http/runtime-file.js';
+import type { PartFactory } from '../../src/part.js';
 import { type Scope, TokenStore } from '../../src/registry/tokens.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -145,6 +146,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Reuse a data directory (e.g. one the CLI writes to); default: a new temp one, removed on stop. */
   dataDir?: string;
+  /** The parts to run; default the gateway's own list (`gatewayParts`). */
+  parts?: readonly PartFactory[];
 }
 
 export async function startGateway(options: StartOptions = {}): Promise<GatewayUnderTest> {
@@ -154,7 +157,14 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayU
   const tokens = await TokenStore.open(join(dataDir, 'tokens.json'));
   const adminToken = (await tokens.add(`e2e-admin-${randomBytes(4).toString('hex')}`, ['admin' as Scope])).token;
   const env = { OMO_LOG_LEVEL: 'warn', ...options.env, OMO_WS_PORT: '0' };
-  const gateway = new Gateway({ configFile, dataDir, mqttPort: 0, httpPort: 0, env });
+  const gateway = new Gateway({
+    configFile,
+    dataDir,
+    mqttPort: 0,
+    httpPort: 0,
+    env,
+    ...(options.parts ? { parts: options.parts } : {}),
+  });
   const clients: MqttClient[] = [];
   let ports: RuntimeInfo;
   try {

@@ -84,7 +84,7 @@ describe('E2E: gateway uplink while the cloud broker is away', () => {
     expect(full.code).toBe(200);
     expect(full.body.status).toBe('degraded');
     expect(full.body.storage).toMatchObject({ status: 'ok' });
-    expect(Number((full.body.storage as { outbox_bytes: number }).outbox_bytes)).toBeLessThanOrEqual(8192);
+    expect(Number((full.body.outbox as { bytes: number }).bytes)).toBeLessThanOrEqual(8192);
     const written = metricValue(await rig.gw.scrape(), 'omo_aggregate_bins_written_total');
     await waitFor(
       async () => metricValue(await rig.gw.scrape(), 'omo_aggregate_bins_written_total') > written + 2,

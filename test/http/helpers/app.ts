@@ -24,9 +24,11 @@ export interface TestApp {
 
 export const HEALTHY: HealthReport = {
   status: 'ok',
-  broker: { status: 'ok', clients: 12, listeners: { mqtt: 1883, ws: 8083 } },
-  storage: { status: 'ok', free_bytes: 1_000_000 },
-  uplink: { status: 'disabled' },
+  parts: {
+    broker: { status: 'ok', clients: 12, listeners: { mqtt: 1883, ws: 8083 } },
+    storage: { status: 'ok', free_bytes: 1_000_000 },
+    uplink: { status: 'disabled' },
+  },
 };
 
 export const DEVICES = [
