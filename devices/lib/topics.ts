@@ -4,12 +4,10 @@
  */
 import { type DeviceProfile, deviceTopic } from '../../src/ingest/profile.js';
 
-/** Kinds are topic levels and config values: short, lower case, no MQTT wildcards or separators. */
-export const KIND_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-/** Stream names are the last topic level. */
+/** Stream names are the last topic level: lower snake_case, like kinds. */
 export const STREAM_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
-/** Device ids: the registry's rule, which is the config schema's `Id` (src/registry/ids.ts). */
-export { DEVICE_ID_PATTERN } from '../../src/registry/ids.js';
+/** Kinds and device ids: the one grammar the registry and the config schema use (src/registry/ids.ts). */
+export { DEVICE_ID_PATTERN, DEVICE_KIND_PATTERN as KIND_PATTERN } from '../../src/registry/ids.js';
 
 export { deviceTopic };
 

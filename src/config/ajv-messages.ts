@@ -3,6 +3,7 @@
  * installer can act on, each with the key path it concerns and whether it points at the key or its value.
  */
 import type { ErrorObject } from 'ajv';
+import { DEVICE_KIND_PATTERN } from '../registry/ids.js';
 import type { ConfigPath } from './problems.js';
 
 export interface SchemaFault {
@@ -18,8 +19,8 @@ type Schema = Record<string, unknown>;
 const PATTERN_WORDS: Record<string, string> = {
   '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$':
     'must start with a letter or digit and contain only letters, digits, ".", "_" and "-" (at most 64)',
-  '^[a-z][a-z0-9_-]{0,31}$':
-    'must start with a lower-case letter and contain only lower-case letters, digits, "_" and "-" (at most 32)',
+  [DEVICE_KIND_PATTERN.source]:
+    'must start with a lower-case letter and contain only lower-case letters, digits and "_" (at most 32)',
   '^[^/+#]+$': 'must not contain "/", "+" or "#"',
   '^/': 'must start with "/"',
   '^(mqtt|mqtts|ws|wss)://': 'must be a URL starting with mqtt://, mqtts://, ws:// or wss://',

@@ -3,6 +3,7 @@
  * environment variable that overrides it. config/reference.yaml is rendered from this, and a test checks
  * that every key listed here is documented there.
  */
+import { DEVICE_KIND_PATTERN } from '../registry/ids.js';
 import { ENV_OVERRIDES } from './env.js';
 import { ConfigSchema } from './schema.js';
 
@@ -21,7 +22,7 @@ export interface KeyDoc {
 
 const PATTERN_WORDS: Record<string, string> = {
   '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$': 'letters, digits, ".", "_", "-"; starting with a letter or digit',
-  '^[a-z][a-z0-9_-]{0,31}$': 'lower-case letters, digits, "_", "-"; starting with a letter',
+  [DEVICE_KIND_PATTERN.source]: 'lower-case letters, digits, "_"; starting with a letter',
   '^[^/+#]+$': 'without "/", "+" or "#"',
   '^/': 'starting with "/"',
   '^(mqtt|mqtts|ws|wss)://': 'an mqtt://, mqtts://, ws:// or wss:// URL',

@@ -2,6 +2,7 @@
  * Config schema: the devices and their kind-specific sections (camera, shelf, signage).
  */
 import { Type as T } from '@sinclair/typebox';
+import { DEVICE_KIND_PATTERN } from '../registry/ids.js';
 import { Id, Point, Strict } from './schema-parts.js';
 
 const ImagePoint = T.Tuple([T.Number({ minimum: -1e5, maximum: 1e5 }), T.Number({ minimum: -1e5, maximum: 1e5 })], {
@@ -126,7 +127,7 @@ export const DeviceSchema = T.Object(
       description: 'Device kind; must name a profile in devices/ (camera, shelf, signage). It is an MQTT topic level.',
       minLength: 1,
       maxLength: 32,
-      pattern: '^[a-z][a-z0-9_-]{0,31}$',
+      pattern: DEVICE_KIND_PATTERN.source,
     }),
     name: T.Optional(T.String({ description: 'Human name.', maxLength: 120 })),
     camera: T.Optional(CameraSchema),
