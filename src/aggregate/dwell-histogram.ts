@@ -51,12 +51,6 @@ export function histogramEntries(histogram: Readonly<DwellHistogram>): [number, 
     .sort((a, b) => a[0] - b[0]);
 }
 
-export function histogramCount(histogram: Readonly<DwellHistogram>): number {
-  let n = 0;
-  for (const count of Object.values(histogram)) n += count;
-  return n;
-}
-
 /**
  * Nearest-rank percentile in seconds: the smallest value with at least percent·n/100 values at or
  * below it (rank from integers, as src/paths/stats.ts does). 0 for an empty histogram, like summarize().

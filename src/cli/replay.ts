@@ -1,7 +1,7 @@
 /**
  * `omo-edge replay --tracks FILE [--format csv|obsmat] [--fps N] --camera ID [--url mqtt://HOST:PORT]
  *  [--speed X] [--config FILE] [--data-dir DIR] [--password P] [--json]` (ARCHITECTURE §9, issue 3
- * "Replay"): publishes a track file as camera ID's tracks, paced by event time (src/paths/live/replay.ts).
+ * "Replay"): publishes a track file as camera ID's tracks, paced by event time (src/simulate/track-replay.ts).
  *
  * Credentials: with --password the camera must already be registered. Without, the camera is
  * provisioned in the data directory's registry the way `simulate` does it — added, or its password
@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { profileKinds } from '../../devices/index.js';
 import { loadConfig } from '../config/index.js';
 import { readRuntimeFile } from '../http/runtime-file.js';
-import { framesOf, replayFrames } from '../paths/live/replay.js';
 import { readTracksFile } from '../paths/tracks-file.js';
 import { DeviceRegistry } from '../registry/devices.js';
+import { framesOf, replayFrames } from '../simulate/track-replay.js';
 import { trackFormat } from './analyze.js';
 import { dataDirPath, numberOption, parse, printJson, UsageError } from './args.js';
 

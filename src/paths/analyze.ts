@@ -22,7 +22,7 @@ import {
   zoneFigures,
 } from './results.js';
 import { binStartIso, type DurationSummary, summarize } from './stats.js';
-import { readTracksFile, type TrackFormat, type TrackRow } from './tracks-file.js';
+import type { TrackRow } from './tracks-file.js';
 
 export interface AnalyzeInput {
   floor: FloorInput;
@@ -161,19 +161,4 @@ function queueFigures(
       return { bin_start: binStartIso(k, binS), ...estimateQueue(window, windowBins * binS) };
     });
   });
-}
-
-export interface AnalyzeCommandOptions {
-  /** The loaded config (at least its floor and analysis sections). */
-  config: { floor: FloorInput; analysis?: AnalysisInput };
-  tracksFile: string;
-  format?: TrackFormat;
-  binS?: number;
-  fps?: number;
-}
-
-/** `omo-edge analyze --config F --tracks F [--format csv|obsmat] [--bin S] [--fps N] --json` */
-export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<AnalyzeResult> {
-  const tracks = await readTracksFile(options.tracksFile, options.format ?? 'csv', options.fps);
-  return analyze({ floor: options.config.floor, analysis: options.config.analysis, tracks }, { binS: options.binS });
 }

@@ -12,10 +12,10 @@
  * on bin boundaries of the gateway and per-bin figures compare one to one with `analyze`.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { encodeForWire, profiles } from '../../../devices/index.js';
-import type { BusEvents } from '../../bus.js';
-import type { JsonStream } from '../../ingest/profile.js';
-import type { TrackRow } from '../tracks-file.js';
+import { encodeForWire, profiles } from '../../devices/index.js';
+import type { BusEvents } from '../bus.js';
+import type { JsonStream } from '../ingest/profile.js';
+import type { TrackRow } from '../paths/tracks-file.js';
 
 /** The camera profile's limit on people per message. */
 export const MAX_PEOPLE_PER_FRAME = 512;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { runAnalyzeCommand } from '../../src/paths/analyze.js';
+import { analyze } from '../../src/paths/analyze.js';
+import { readTracksFile } from '../../src/paths/tracks-file.js';
 import { type RunningStart, runCli, spawnStart } from '../helpers/cli.js';
 import { makeDataDir, metricValue, parseMetrics, waitFor, writeConfigFile } from '../helpers/gateway.js';
 import { ZARA_YAML } from '../paths/live/zara01-views.js';
@@ -69,7 +70,8 @@ describe('E2E: omo-edge analyze', () => {
     }
     // And the figures are those of the engines over the file.
     const { config } = await loadConfig(fixture('config.yaml'));
-    const expected = await runAnalyzeCommand({ config, tracksFile: fixture('obsmat.txt'), format: 'obsmat' });
+    const tracks = await readTracksFile(fixture('obsmat.txt'), 'obsmat');
+    const expected = analyze({ floor: config.floor, analysis: config.analysis, tracks });
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 

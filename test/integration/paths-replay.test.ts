@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileKinds } from '../../devices/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { type AnalyzeResult, analyze } from '../../src/paths/analyze.js';
-import { framesOf, type ReplayReport, replayFrames } from '../../src/paths/live/replay.js';
 import { parseObsmatTracks } from '../../src/paths/tracks-file.js';
+import { framesOf, type ReplayReport, replayFrames } from '../../src/simulate/track-replay.js';
 import {
   type GatewayUnderTest,
   makeDataDir,

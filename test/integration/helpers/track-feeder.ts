@@ -14,8 +14,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { encodeForWire, profiles } from '../../../devices/index.js';
 import type { BusEvents } from '../../../src/bus.js';
 import type { JsonStream } from '../../../src/ingest/profile.js';
-import { framesOf, type ReplayFrame } from '../../../src/paths/live/replay.js';
 import { parseObsmatTracks } from '../../../src/paths/tracks-file.js';
+import { framesOf, type ReplayFrame } from '../../../src/simulate/track-replay.js';
 
 /** zara01 as frames, once per process. */
 let zara01: ReplayFrame[] | undefined;
