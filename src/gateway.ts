@@ -26,7 +26,7 @@ import { createPartContext } from './part-context.js';
 import { pathsPart } from './paths/part.js';
 import { registryPart } from './registry/part.js';
 import { openDatabase } from './store/database.js';
-import { outboxPart } from './store/outbox-part.js';
+import { outboxPart } from './store/outbox/part.js';
 import { uplinkPart } from './uplink/part.js';
 
 const log = createLogger('omo:gateway');

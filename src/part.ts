@@ -23,7 +23,7 @@ import type { Registry } from './metrics.js';
 import type { DeviceRegistry } from './registry/devices.js';
 import type { TokenStore } from './registry/tokens.js';
 import type { SqliteDatabase } from './store/database.js';
-import type { Outbox } from './store/outbox.js';
+import type { Outbox } from './store/outbox/outbox.js';
 import type { Uplink } from './uplink/uplink.js';
 
 /** One part's state for `/healthz`; parts add the figures an operator needs (connections, backlog…). */

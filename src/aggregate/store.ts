@@ -46,7 +46,7 @@ export interface AggregateStoreOptions {
   db: SqliteDatabase;
   config: Pick<GatewayConfig, 'analysis' | 'storage' | 'store'>;
   metrics: Registry;
-  /** The uplink outbox (src/store/outbox.ts `Outbox`); without it nothing is staged for the uplink. */
+  /** The uplink outbox (src/store/outbox/outbox.ts `Outbox`); without it nothing is staged for the uplink. */
   outbox?: OutboxSink;
   /** Clock for retention, epoch ms; tests move it. */
   now?: () => number;

@@ -23,7 +23,7 @@ import type { SqliteDatabase } from '../store/database.js';
 import type { PathBinRecord } from './records.js';
 import { AGGREGATE_STREAMS, type AggregateStream, uplinkBodies, uplinkSourceKey } from './uplink-records.js';
 
-/** The part of the outbox this needs (src/store/outbox.ts `Outbox`): an idempotent append by key. */
+/** The part of the outbox this needs (src/store/outbox/outbox.ts `Outbox`): an idempotent append by key. */
 export interface OutboxSink {
   append(stream: AggregateStream, records: readonly object[], options: { keys: readonly string[] }): string[];
 }

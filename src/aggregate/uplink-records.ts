@@ -26,7 +26,7 @@ export type AggregateStream = 'footfall' | 'zones' | 'paths' | 'heatmap';
 export const AGGREGATE_STREAMS: readonly AggregateStream[] = ['footfall', 'zones', 'paths', 'heatmap'];
 
 /**
- * The outbox source key of a bin's record (outbox-keys.ts): bin start, bin length and revision name it
+ * The outbox source key of a bin's record (outbox/keys.ts): bin start, bin length and revision name it
  * within its stream for ever. Computable from the uplinked record itself, so a consumer can check that
  * no (stream, key) pair ever arrived under two ids.
  */

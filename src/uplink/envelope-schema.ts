@@ -4,7 +4,7 @@
  * the uplink guarantees `id` and `produced_at`.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
-import { OUTBOX_STREAMS } from '../store/outbox-streams.js';
+import { OUTBOX_STREAMS } from '../store/outbox/streams.js';
 
 const streamAlternatives = OUTBOX_STREAMS.join('|');
 

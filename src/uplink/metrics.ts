@@ -5,8 +5,8 @@
  * it counts drops over the gateway's life, not only since the last restart.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Outbox } from '../store/outbox.js';
-import { OUTBOX_STREAMS, type OutboxStream } from '../store/outbox-streams.js';
+import type { Outbox } from '../store/outbox/outbox.js';
+import { OUTBOX_STREAMS, type OutboxStream } from '../store/outbox/streams.js';
 
 export interface UplinkMetrics {
   acked(stream: OutboxStream, records: number, at: Date): void;

@@ -15,7 +15,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { IClientPublishOptions } from 'mqtt';
-import type { OutboxStream } from '../store/outbox-streams.js';
+import type { OutboxStream } from '../store/outbox/streams.js';
 
 const gzip = promisify(gzipCallback);
 

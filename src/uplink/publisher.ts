@@ -4,8 +4,8 @@
  * quota exceeded, packet too large…) or a local refusal (packet over the broker's Maximum Packet Size).
  */
 import type { MqttClient } from 'mqtt';
-import type { OutboxRecord } from '../store/outbox-records.js';
-import type { OutboxStream } from '../store/outbox-streams.js';
+import type { OutboxRecord } from '../store/outbox/records.js';
+import type { OutboxStream } from '../store/outbox/streams.js';
 import { encodePayload, envelopeJson, type UplinkTopics } from './payload.js';
 
 export interface PublishTarget {

@@ -4,7 +4,7 @@
  */
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from '../log.js';
-import type { Outbox } from '../store/outbox.js';
+import type { Outbox } from '../store/outbox/outbox.js';
 import type { UplinkTopics } from './payload.js';
 import { parseResendCommand, ResendCommandError, resendErrorReply, resendReply } from './resend.js';
 

@@ -11,7 +11,7 @@
  *   {"ok":true,"requeued":n,"by_stream":{…},"oldest_available":ISO|null}
  *   {"ok":false,"error":{"code":"bad_request","message":"<names the field>"}}
  */
-import { isOutboxStream, type OutboxStream } from '../store/outbox-streams.js';
+import { isOutboxStream, type OutboxStream } from '../store/outbox/streams.js';
 
 export interface ResendRequest {
   fromMs: number;

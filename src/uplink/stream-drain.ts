@@ -10,9 +10,9 @@
  * parallel. Records leave the outbox (are marked acked) only after the PUBACK.
  */
 import type { Logger } from '../log.js';
-import type { Outbox } from '../store/outbox.js';
-import type { OutboxRecord } from '../store/outbox-records.js';
-import type { OutboxStream } from '../store/outbox-streams.js';
+import type { Outbox } from '../store/outbox/outbox.js';
+import type { OutboxRecord } from '../store/outbox/records.js';
+import type { OutboxStream } from '../store/outbox/streams.js';
 import { Backoff } from './backoff.js';
 import { isPacketTooLarge } from './publisher.js';
 

@@ -11,7 +11,7 @@ import type { PathBinRecord } from '../../src/aggregate/records.js';
 import type { OutboxSink } from '../../src/aggregate/uplink-log.js';
 import { uplinkBodies, uplinkSourceKey } from '../../src/aggregate/uplink-records.js';
 import { compileFloor } from '../../src/paths/floor-model.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
 import { binParts } from './bin-parts.js';
 import { openStore, type StoreFixture } from './helpers.js';
 import { COPY_STARTS, scenarioConfig, scenarioTracks } from './scenario.js';

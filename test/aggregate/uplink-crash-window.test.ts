@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PathBinRecord } from '../../src/aggregate/records.js';
 import type { OutboxSink } from '../../src/aggregate/uplink-log.js';
 import { uplinkSourceKey } from '../../src/aggregate/uplink-records.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
 import { openStore, type StoreFixture } from './helpers.js';
 import { buildScenario, type Scenario } from './scenario.js';
 

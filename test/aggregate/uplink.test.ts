@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PathBinRecord } from '../../src/aggregate/records.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
 import { openStore, type StoreFixture } from './helpers.js';
 import { buildScenario, type Scenario } from './scenario.js';
 

@@ -5,7 +5,7 @@
  * store-and-forward.
  */
 import mqtt from 'mqtt';
-import type { OutboxStream } from '../../src/store/outbox.js';
+import type { OutboxStream } from '../../src/store/outbox/outbox.js';
 
 export async function bareMqttRecordsPerSecond(
   url: string,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogLevel } from '../../src/log.js';
 import { createRegistry } from '../../src/metrics.js';
-import { Outbox, type OutboxStream } from '../../src/store/outbox.js';
+import { Outbox, type OutboxStream } from '../../src/store/outbox/outbox.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { uplinkConfig } from '../uplink/fixtures.js';

@@ -8,7 +8,7 @@
  * `PRAGMA integrity_check` and the lowdb documents parse. After a clean final run the cloud holds
  * exactly the ids the outbox ever assigned: none lost; replays only under an id already seen (a PUBACK
  * lost to the kill), removable by id; and no (stream, source key) under two ids — the window between
- * the outbox commit and the aggregate store's bookkeeping is closed (src/store/outbox-keys.ts).
+ * the outbox commit and the aggregate store's bookkeeping is closed (src/store/outbox/keys.ts).
  * Repeat a run with OMO_CRASH_SEED=<seed from the log>.
  */
 import { rmSync } from 'node:fs';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UplinkConfig } from '../../src/config/schema.js';
 import { createRegistry } from '../../src/metrics.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { Mosquitto, type MosquittoOptions } from '../helpers/mosquitto.js';
 import { CloudCollector } from '../uplink/cloud-collector.js';

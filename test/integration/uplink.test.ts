@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UplinkConfig } from '../../src/config/schema.js';
 import { createRegistry, type Registry } from '../../src/metrics.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { Mosquitto, type MosquittoOptions } from '../helpers/mosquitto.js';
 import { CloudCollector } from '../uplink/cloud-collector.js';

@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import type { UplinkConfig } from '../../src/config/schema.js';
-import type { Outbox, OutboxStream } from '../../src/store/outbox.js';
+import type { Outbox, OutboxStream } from '../../src/store/outbox/outbox.js';
 import type { ReceivedMessage } from './cloud-collector.js';
 
 export function uplinkConfig(url: string | undefined, overrides: Partial<UplinkConfig> = {}): UplinkConfig {

@@ -10,8 +10,8 @@
  * (so every id printed is durable); `drained` before a clean exit.
  */
 import { createRegistry } from '../../src/metrics.js';
-import { Outbox } from '../../src/store/outbox.js';
-import { OUTBOX_STREAMS } from '../../src/store/outbox-streams.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
+import { OUTBOX_STREAMS } from '../../src/store/outbox/streams.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 
 const outboxPath = requireEnv('OMO_CHILD_OUTBOX');

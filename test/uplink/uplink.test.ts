@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../src/metrics.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox/outbox.js';
 import { Uplink } from '../../src/uplink/uplink.js';
 import { uplinkConfig } from './fixtures.js';
 

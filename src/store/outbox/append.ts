@@ -1,13 +1,13 @@
 /**
  * Writing a batch of records as outbox rows, inside the Outbox's durable transaction: each record is
  * checked and serialised, a keyed record whose source key the stream already holds is answered with
- * its first id instead of a new row (outbox-keys.ts), the others get the next seqs. The Outbox keeps
+ * its first id instead of a new row (keys.ts), the others get the next seqs. The Outbox keeps
  * the per-stream state and the bounds; this file only turns records into rows.
  */
-import { recordDigest, type SourceKeys } from './outbox-keys.js';
-import { byteLength, recordJson, withOutboxKeys } from './outbox-records.js';
-import type { OutboxStatements } from './outbox-statements.js';
-import { type OutboxStream, recordId } from './outbox-streams.js';
+import { recordDigest, type SourceKeys } from './keys.js';
+import { byteLength, recordJson, withOutboxKeys } from './records.js';
+import type { OutboxStatements } from './statements.js';
+import { type OutboxStream, recordId } from './streams.js';
 
 export interface RowWriter {
   sql: OutboxStatements;

@@ -16,8 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
-import type { OutboxStream } from './outbox-streams.js';
+import type { SqliteDatabase } from '../database.js';
+import type { OutboxStream } from './streams.js';
 
 export interface AppendOptions {
   /** One stable source key per record (same order), e.g. `2024-03-01T09:00:00.000Z/60/r1`. */

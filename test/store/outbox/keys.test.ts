@@ -1,5 +1,5 @@
 /**
- * Idempotent appends (src/store/outbox-keys.ts; ARCHITECTURE §11 "none delivered twice after the cloud
+ * Idempotent appends (src/store/outbox/keys.ts; ARCHITECTURE §11 "none delivered twice after the cloud
  * drops duplicate ids"): a source key the stream already holds inserts nothing and returns its first
  * id — within a batch, across batches, across a reopen of the file, after the row was acked, evicted or
  * dropped — and the schema change is a new migration on top of the first one.
@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox, type OutboxOptions } from '../../src/store/outbox.js';
-import { SOURCE_KEY_MEMORY } from '../../src/store/outbox-keys.js';
-import { SimClock } from './fixtures.js';
+import { SOURCE_KEY_MEMORY } from '../../../src/store/outbox/keys.js';
+import { Outbox, type OutboxOptions } from '../../../src/store/outbox/outbox.js';
+import { SimClock } from '../../uplink/fixtures.js';
 
 let dir: string;
 const open: Outbox[] = [];

@@ -12,9 +12,9 @@
  * as `append` returns, so the record must be committed by then — a caller's later rollback would
  * otherwise un-write a record the cloud already holds, and its id would be handed out again.
  */
-import { applyMigrations, openDatabase, type SqliteDatabase } from './database.js';
-import { outboxMigrations } from './outbox-schema.js';
-import type { OutboxOptions } from './outbox-types.js';
+import { applyMigrations, openDatabase, type SqliteDatabase } from '../database.js';
+import { outboxMigrations } from './schema.js';
+import type { OutboxOptions } from './types.js';
 
 export interface OutboxConnection {
   db: SqliteDatabase;
@@ -38,7 +38,7 @@ export function openOutboxConnection(options: Pick<OutboxOptions, 'path' | 'data
 export function durableTransaction<T>(connection: OutboxConnection, fn: () => T): T {
   const { db, owned } = connection;
   if (db.inTransaction) {
-    throw new Error('outbox: called inside another transaction; it must commit on its own (see outbox-durability.ts)');
+    throw new Error('outbox: called inside another transaction; it must commit on its own (see durability.ts)');
   }
   const run = db.transaction(fn);
   if (owned) return run();

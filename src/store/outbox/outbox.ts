@@ -2,22 +2,22 @@
  * The uplink outbox (ARCHITECTURE §6, §7, §11): a durable queue per stream in SQLite.
  *
  * - `append` assigns each record its per-stream `seq` and id `<gateway>:<stream>:<seq>` and commits
- *   with `synchronous=FULL` (outbox-durability.ts), so an appended record survives a power cut. With
- *   `{ keys }` it is idempotent: a source key already appended returns its first id (outbox-keys.ts).
+ *   with `synchronous=FULL` (durability.ts), so an appended record survives a power cut. With
+ *   `{ keys }` it is idempotent: a source key already appended returns its first id (keys.ts).
  * - `peek` reads pending records in seq order; `ack` marks them acked after the cloud's PUBACK.
  * - Acked rows stay (flagged `acked_at`) until the bounds evict them, so HQ's resend command can
  *   re-queue a time range with the original ids (`requeue`). Resend reaches back at most
  *   `outbox_max_age_h`, less when the byte bound is tight: acked rows are evicted before pending ones.
- * - Over a bound the oldest go first (see outbox-bounds.ts); dropped pending records are counted in a
+ * - Over a bound the oldest go first (see bounds.ts); dropped pending records are counted in a
  *   persisted counter, and `reportDrops` turns the unreported count into an uplinked alert record.
  */
 
-import { writeRecords } from './outbox-append.js';
-import { type Eviction, type OutboxBounds, prepareBounds } from './outbox-bounds.js';
-import { durableTransaction, type OutboxConnection, openOutboxConnection } from './outbox-durability.js';
-import { type AppendOptions, checkKeys, SourceKeys } from './outbox-keys.js';
-import type { OutboxRecord } from './outbox-records.js';
-import { OutboxStatements } from './outbox-statements.js';
+import { writeRecords } from './append.js';
+import { type Eviction, type OutboxBounds, prepareBounds } from './bounds.js';
+import { durableTransaction, type OutboxConnection, openOutboxConnection } from './durability.js';
+import { type AppendOptions, checkKeys, SourceKeys } from './keys.js';
+import type { OutboxRecord } from './records.js';
+import { OutboxStatements } from './statements.js';
 import {
   DROP_REPORT_STREAM,
   isOutboxStream,
@@ -25,14 +25,14 @@ import {
   type OutboxStream,
   parseRecordId,
   recordId,
-} from './outbox-streams.js';
-import type { OutboxOptions, OutboxStats, RequeueRange } from './outbox-types.js';
+} from './streams.js';
+import type { OutboxOptions, OutboxStats, RequeueRange } from './types.js';
 
-export type { AppendOptions } from './outbox-keys.js';
-export type { OutboxRecord } from './outbox-records.js';
-export { outboxMigrations } from './outbox-schema.js';
-export { OUTBOX_STREAMS, type OutboxStream } from './outbox-streams.js';
-export { type OutboxOptions, type OutboxStats, outboxOptionsFromConfig, type RequeueRange } from './outbox-types.js';
+export type { AppendOptions } from './keys.js';
+export type { OutboxRecord } from './records.js';
+export { outboxMigrations } from './schema.js';
+export { OUTBOX_STREAMS, type OutboxStream } from './streams.js';
+export { type OutboxOptions, type OutboxStats, outboxOptionsFromConfig, type RequeueRange } from './types.js';
 
 /** Message seqs are reserved in blocks so a batch costs no extra commit; a restart skips the rest. */
 const MESSAGE_SEQ_BLOCK = 1024;

@@ -3,7 +3,7 @@
  * cheap to run and costly to prepare). Kept apart from outbox.ts so the class reads as policy.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
+import type { SqliteDatabase } from '../database.js';
 
 type Counter = 'dropped_total' | 'dropped_unreported';
 

@@ -4,7 +4,7 @@
  * gateway produced it; the resend command selects by it). Serialising once here lets the uplink build
  * a batch by joining stored strings instead of parsing and re-serialising every record.
  */
-import type { OutboxStream } from './outbox-streams.js';
+import type { OutboxStream } from './streams.js';
 
 /** A pending record as the uplink reads it. */
 export interface OutboxRecord {

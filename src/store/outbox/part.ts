@@ -3,7 +3,7 @@
  * whose commits run with synchronous=FULL — an acknowledged aggregate must survive a power cut (§6) —
  * without making every aggregate and dead-letter write pay for it.
  */
-import type { PartFactory } from '../part.js';
+import type { PartFactory } from '../../part.js';
 import { Outbox, outboxOptionsFromConfig } from './outbox.js';
 
 export const outboxPart: PartFactory = ({ config, dataDir, clock, provide }) => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/database.js';
-import { Outbox, type OutboxOptions } from '../../src/store/outbox.js';
-import { SimClock } from './fixtures.js';
+import { openDatabase } from '../../../src/store/database.js';
+import { Outbox, type OutboxOptions } from '../../../src/store/outbox/outbox.js';
+import { SimClock } from '../../uplink/fixtures.js';
 
 let dir: string;
 const open: Outbox[] = [];

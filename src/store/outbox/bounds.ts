@@ -6,8 +6,8 @@
  * Functions here run inside the caller's transaction; they change rows and counters, and return what
  * they removed so the Outbox can keep its in-memory backlog figures without re-reading the table.
  */
-import type { SqliteDatabase } from './database.js';
-import type { OutboxStream } from './outbox-streams.js';
+import type { SqliteDatabase } from '../database.js';
+import type { OutboxStream } from './streams.js';
 
 export interface Eviction {
   /** Bytes of body removed. */

@@ -4,7 +4,7 @@
  * acked rows first, then the oldest pending ones (counted as drops). Migrations are append-only: an
  * applied one is never edited, a change is a new id.
  */
-import type { Migration } from './database.js';
+import type { Migration } from '../database.js';
 
 export const outboxMigrations: readonly Migration[] = [
   {
@@ -41,7 +41,7 @@ export const outboxMigrations: readonly Migration[] = [
     },
   },
   {
-    // Idempotent appends (outbox-keys.ts): a producer's stable key per record, kept after the row goes.
+    // Idempotent appends (keys.ts): a producer's stable key per record, kept after the row goes.
     id: 'outbox/002-source-keys',
     up: (db) => {
       db.exec(`

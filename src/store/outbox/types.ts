@@ -3,9 +3,9 @@
  * (`uplink.outbox_max_bytes`, `uplink.outbox_max_age_h`, `gateway.id`).
  */
 import { join } from 'node:path';
-import type { GatewayConfig } from '../config/schema.js';
-import type { SqliteDatabase } from './database.js';
-import type { OutboxStream } from './outbox-streams.js';
+import type { GatewayConfig } from '../../config/schema.js';
+import type { SqliteDatabase } from '../database.js';
+import type { OutboxStream } from './streams.js';
 
 export interface OutboxOptions {
   /** Prefix of every record id (`<gateway>:<stream>:<seq>`, ARCHITECTURE §7). */
