@@ -52,7 +52,7 @@ export function healthRoutes(health: () => HealthReport | Promise<HealthReport>,
           const uptime_s = Math.max(0, Math.floor((Date.now() - startedAt) / 1000));
           return reply
             .code(report.status === 'down' ? 503 : 200)
-            .send({ ...report.parts, status: report.status, uptime_s });
+            .send({ status: report.status, ...report.parts, uptime_s });
         },
       );
     },
