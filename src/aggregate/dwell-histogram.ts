@@ -54,8 +54,10 @@ export function histogramEntries(histogram: Readonly<DwellHistogram>): [number, 
 /**
  * Nearest-rank percentile in seconds: the smallest value with at least percent·n/100 values at or
  * below it (rank from integers, as src/paths/stats.ts does). 0 for an empty histogram, like summarize().
+ * `perUnit` is how many keys make one unit: 10 for deciseconds; a declared stream's distribution with
+ * `decimals: d` keys values by 10^d (streams/measures.ts).
  */
-export function histogramPercentile(histogram: Readonly<DwellHistogram>, percent: number): number {
+export function histogramPercentile(histogram: Readonly<DwellHistogram>, percent: number, perUnit = 10): number {
   if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
     throw new Error(`percentile must be an integer from 1 to 100, got ${percent}`);
   }
@@ -67,7 +69,7 @@ export function histogramPercentile(histogram: Readonly<DwellHistogram>, percent
   let seen = 0;
   for (const [ds, count] of entries) {
     seen += count;
-    if (seen >= rank) return ds / 10;
+    if (seen >= rank) return ds / perUnit;
   }
-  return (entries[entries.length - 1]?.[0] ?? 0) / 10;
+  return (entries[entries.length - 1]?.[0] ?? 0) / perUnit;
 }

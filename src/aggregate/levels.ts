@@ -41,6 +41,13 @@ export interface Period {
   end: number;
 }
 
+/** A coarse bin holding a raw bin, and the finer level it is rebuilt from. */
+export interface RollUp {
+  level: Level;
+  period: Period;
+  source: Level;
+}
+
 export class BinLevels {
   /** Ascending; the first is the raw level the engines write. */
   readonly levels: readonly Level[];
@@ -96,6 +103,14 @@ export class BinLevels {
       if (period.start % length === 0 && period.end % length === 0) return candidate;
     }
     return this.raw;
+  }
+
+  /** The bins of every coarser level holding the raw bin that starts at `startMs`, finest first. */
+  rollUpsOf(startMs: number): RollUp[] {
+    return this.levels.slice(1).map((level) => {
+      const period = this.periodOf(level, startMs);
+      return { level, period, source: this.sourceOf(level, period) };
+    });
   }
 
   /** Every bin of `level` whose start lies in [fromMs, toMs), in order. */

@@ -32,6 +32,7 @@ import {
 } from './query.js';
 import { checkRecord } from './record-check.js';
 import type { FlowCount, HeatmapCells, PathBinRecord } from './records.js';
+import { Retention } from './retention.js';
 import { aggregateMigrations } from './schema.js';
 import { AggregateStatements } from './statements.js';
 import { checkTimeZone } from './time-zone.js';
@@ -39,7 +40,6 @@ import { type OutboxSink, UplinkLog } from './uplink-log.js';
 import type { AggregateStream } from './uplink-records.js';
 
 const log = createLogger('omo:aggregate');
-const DAY_MS = 86_400_000;
 
 export interface AggregateStoreOptions {
   /** The gateway's SQLite connection (`<data-dir>/omo.db`); start() applies `aggregateMigrations`. */
@@ -69,6 +69,7 @@ export class AggregateStore {
   private levelSet: BinLevels | undefined;
   private uplink: UplinkLog | undefined;
   private metrics: AggregateMetrics | undefined;
+  private retention: Retention | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** A flush failed: records wait in agg_uplink, so the next write tries again even if it stages none. */
   private uplinkBehind = false;
@@ -82,6 +83,7 @@ export class AggregateStore {
     const levels = new BinLevels(config.analysis.bin_s, config.store.timezone);
     applyMigrations(db, aggregateMigrations);
     this.levelSet = levels;
+    this.retention = new Retention(config.storage);
     this.sql = new AggregateStatements(db);
     this.reader = new AggregateQuery(this.sql, levels);
     this.uplink = new UplinkLog(db, config.analysis.k_anonymity);
@@ -106,7 +108,7 @@ export class AggregateStore {
    * partial bin the record is merged into it; otherwise it replaces whatever is stored.
    */
   writeBin(record: PathBinRecord): WriteResult {
-    const { sql, levels, metrics } = this.ready();
+    const { sql, levels, metrics, retention } = this.ready();
     try {
       checkRecord(record, levels.binS);
     } catch (error) {
@@ -115,15 +117,8 @@ export class AggregateStore {
     }
     const now = this.now();
     const start = record.bin_start_ms;
-    const plan = levels.levels.slice(1).map((level) => {
-      const period = levels.periodOf(level, start);
-      return { level, period, source: levels.sourceOf(level, period) };
-    });
-    const oldest = Math.min(
-      start - this.cutoff(levels.raw, now),
-      ...plan.map((p) => p.period.start - this.cutoff(p.source, now)),
-    );
-    if (oldest < 0) {
+    const plan = levels.rollUpsOf(start);
+    if (retention.tooLate(levels.raw, start, plan, now)) {
       metrics.refused.inc({ reason: 'expired' });
       log.warn(`bin ${new Date(start).toISOString()} refused: older than storage retention allows to roll up`);
       return { written: false, reason: 'expired', staged: [] };
@@ -147,16 +142,16 @@ export class AggregateStore {
 
   /** Deletes bins past their retention now; returns bins deleted per level key (seconds). */
   applyRetention(): Record<string, number> {
-    const { sql, levels, metrics } = this.ready();
+    const { sql, levels, metrics, retention } = this.ready();
     const now = this.now();
     const deleted: Record<string, number> = {};
     sql.db.transaction(() => {
       for (const level of levels.levels) {
-        const n = sql.expireBefore(level.key, this.cutoff(level, now));
+        const n = sql.expireBefore(level.key, retention.cutoff(level, now));
         deleted[String(level.key)] = n;
         if (n > 0) metrics.expired.inc({ level: level.name ?? `${level.key}s` }, n);
       }
-      this.uplink?.expireBefore(this.cutoff(levels.raw, now));
+      this.uplink?.expireBefore(retention.cutoff(levels.raw, now));
     })();
     return deleted;
   }
@@ -219,12 +214,6 @@ export class AggregateStore {
     sql.write(level.key, mergeRecords(records, period.start, (period.end - period.start) / 1000), now);
   }
 
-  /** Bins of `level` that started before this instant are past retention. */
-  private cutoff(level: Level, now: number): number {
-    const { storage } = this.options.config;
-    return now - (level.short ? storage.minute_retention_days : storage.hour_retention_days) * DAY_MS;
-  }
-
   private runRetention(): void {
     try {
       this.applyRetention();
@@ -239,8 +228,8 @@ export class AggregateStore {
   }
 
   private ready() {
-    const { sql, reader, levelSet, metrics } = this;
-    if (!sql || !reader || !levelSet || !metrics) throw new Error('AggregateStore is not started');
-    return { sql, reader, levels: levelSet, metrics };
+    const { sql, reader, levelSet, metrics, retention } = this;
+    if (!sql || !reader || !levelSet || !metrics || !retention) throw new Error('AggregateStore is not started');
+    return { sql, reader, levels: levelSet, metrics, retention };
   }
 }
