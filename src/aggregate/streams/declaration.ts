@@ -56,8 +56,8 @@ const MAX_DIMENSIONS = 8;
 const MAX_MEASURES = 64;
 
 export class DeclarationError extends Error {
-  constructor(stream: string, field: string, why: string) {
-    super(`stream declaration ${stream}: ${field} ${why}`);
+  constructor(stream: unknown, field: string, why: string) {
+    super(`stream declaration ${typeof stream === 'string' ? JSON.stringify(stream) : '(no name)'}: ${field} ${why}`);
     this.name = 'DeclarationError';
   }
 }
@@ -65,8 +65,7 @@ export class DeclarationError extends Error {
 /** Checks a declaration and resolves it; throws a DeclarationError naming the field. */
 export function compileStream(declaration: StreamDeclaration): CompiledStream {
   const { name, uplink, dimensions, measures, kAnonymity } = declaration;
-  const label = typeof name === 'string' ? JSON.stringify(name) : '(no name)';
-  const fail = (field: string, why: string) => new DeclarationError(label, field, why);
+  const fail = (field: string, why: string) => new DeclarationError(name, field, why);
   if (typeof name !== 'string' || !NAME.test(name)) throw fail('name', 'must match [a-z][a-z0-9_]* (≤ 40)');
   if (uplink !== undefined && !isOutboxStream(uplink))
     throw fail('uplink', `${String(uplink)} is not an outbox stream`);

@@ -4,9 +4,9 @@
  * kinds written out plainly, distributions kept as raw samples.
  */
 import type { StreamDeclaration } from '../../../src/aggregate/streams/declaration.js';
+import type { StreamQuery, StreamQueryRow } from '../../../src/aggregate/streams/query.js';
 import type { StreamRecord } from '../../../src/aggregate/streams/records.js';
 import type { DeclaredStream } from '../../../src/aggregate/streams/stream.js';
-import type { StreamQuery, StreamQueryRow } from '../../../src/aggregate/streams/query.js';
 
 export interface ExpectedRow {
   bin_start_ms: number;

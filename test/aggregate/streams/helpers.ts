@@ -113,5 +113,5 @@ export async function openStreams(
 
 /** Every pending record of an outbox stream, parsed, with its id. */
 export function outboxRecords(outbox: Outbox, stream: 'shelf' | 'alerts' = 'shelf') {
-  return outbox.peek(stream, 1_000_000).map((r) => ({ id: r.id, ...(JSON.parse(r.body) as Record<string, unknown>) }));
+  return outbox.peek(stream, 1_000_000).map((r) => JSON.parse(r.body) as { id: string } & Record<string, unknown>);
 }

@@ -92,7 +92,11 @@ function writeRandomly(stream: DeclaredStream, rand: () => number, starts: numbe
     const batch = order.slice(i, i + 1 + int(rand, 4));
     i += batch.length;
     const records = batch.flatMap((start) => rowsOf(rand, start));
-    for (const start of batch) final.set(start, records.filter((r) => r.bin_start_ms === start));
+    for (const start of batch)
+      final.set(
+        start,
+        records.filter((r) => r.bin_start_ms === start),
+      );
     for (const result of stream.write(shuffle(rand, records))) expect(result.written).toBe(true);
   }
   for (const start of order.slice(0, 40)) {
