@@ -9,6 +9,7 @@
  * to the outbox, and holds the record body while it is not yet appended (see uplink-log.ts).
  */
 import type { Migration } from '../store/database.js';
+import { stagingTableSql } from './staged-revisions.js';
 
 export const aggregateMigrations: Migration[] = [
   {
@@ -64,15 +65,7 @@ export const aggregateMigrations: Migration[] = [
           PRIMARY KEY (res_s, start_ms, kind, flow),
           FOREIGN KEY (res_s, start_ms) REFERENCES agg_bin (res_s, start_ms) ON DELETE CASCADE
         ) WITHOUT ROWID;
-        CREATE TABLE agg_uplink (
-          stream TEXT NOT NULL,
-          start_ms INTEGER NOT NULL,
-          revision INTEGER NOT NULL,
-          digest TEXT NOT NULL,
-          body TEXT,
-          PRIMARY KEY (stream, start_ms)
-        ) WITHOUT ROWID;
-        CREATE INDEX agg_uplink_pending ON agg_uplink (start_ms) WHERE body IS NOT NULL;
+        ${stagingTableSql('agg_uplink')}
       `),
   },
   {

@@ -21,6 +21,25 @@
 import { createHash } from 'node:crypto';
 import type { SqliteDatabase } from '../store/database.js';
 
+export type StagingTable = 'agg_uplink' | 'agg_stream_uplink';
+
+/**
+ * The DDL of a staging table: per (stream, bin) the revision and digest of the last record staged, and
+ * its body until it is appended to the outbox.
+ */
+export function stagingTableSql(table: StagingTable): string {
+  return `
+    CREATE TABLE ${table} (
+      stream TEXT NOT NULL,
+      start_ms INTEGER NOT NULL,
+      revision INTEGER NOT NULL,
+      digest TEXT NOT NULL,
+      body TEXT,
+      PRIMARY KEY (stream, start_ms)
+    ) WITHOUT ROWID;
+    CREATE INDEX ${table}_pending ON ${table} (start_ms) WHERE body IS NOT NULL;`;
+}
+
 /** The records of one stream that a flush hands over, oldest bin first, each with its `revision`. */
 export type StagedRecord = Record<string, unknown> & { revision: number };
 
@@ -41,7 +60,7 @@ export class StagedRevisions<S extends string> {
 
   constructor(
     private readonly db: SqliteDatabase,
-    table: 'agg_uplink' | 'agg_stream_uplink',
+    table: StagingTable,
   ) {
     this.previous = db.prepare(`SELECT revision, digest FROM ${table} WHERE stream = ? AND start_ms = ?`);
     this.upsert = db.prepare(

@@ -12,6 +12,7 @@
  * - `agg_stream_uplink` stages uplink records, the same shape as `agg_uplink` (staged-revisions.ts).
  */
 import type { Migration } from '../../store/database.js';
+import { stagingTableSql } from '../staged-revisions.js';
 
 export const streamMigrations: Migration[] = [
   {
@@ -32,15 +33,7 @@ export const streamMigrations: Migration[] = [
           measures TEXT NOT NULL,
           PRIMARY KEY (stream_id, res_s, start_ms, dims)
         ) WITHOUT ROWID;
-        CREATE TABLE agg_stream_uplink (
-          stream TEXT NOT NULL,
-          start_ms INTEGER NOT NULL,
-          revision INTEGER NOT NULL,
-          digest TEXT NOT NULL,
-          body TEXT,
-          PRIMARY KEY (stream, start_ms)
-        ) WITHOUT ROWID;
-        CREATE INDEX agg_stream_uplink_pending ON agg_stream_uplink (start_ms) WHERE body IS NOT NULL;
+        ${stagingTableSql('agg_stream_uplink')}
       `),
   },
 ];

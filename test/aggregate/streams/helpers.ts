@@ -10,6 +10,7 @@ import { StreamStore, type StreamStoreOptions } from '../../../src/aggregate/str
 import { parseConfig } from '../../../src/config/index.js';
 import type { GatewayConfig } from '../../../src/config/schema.js';
 import { createRegistry } from '../../../src/metrics.js';
+import { Random } from '../../../src/simulate/random.js';
 import { openDatabase, type SqliteDatabase } from '../../../src/store/database.js';
 import { Outbox } from '../../../src/store/outbox.js';
 
@@ -52,16 +53,10 @@ export function streamConfig(timezone = 'Europe/Berlin', more: Record<string, st
   return parseConfig(yaml, 'streams-test.yaml', { env: {} });
 }
 
-/** mulberry32: the same data on every run, so a failure can be replayed. */
+/** A seeded uniform [0, 1) source (the simulator's mulberry32), so a failure can be replayed. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 export interface StreamsFixture {
