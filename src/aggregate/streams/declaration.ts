@@ -12,7 +12,7 @@
  * - `distribution` takes the bin's samples and keeps a mergeable histogram of them rounded to
  *   `decimals` (default 1), so p50/p90 are nearest-rank within ½·10^-decimals (dwell-histogram.ts).
  */
-import { isOutboxStream, type OutboxStream } from '../../store/outbox-streams.js';
+import { isOutboxStream, type OutboxStream } from '../../store/outbox/streams.js';
 
 export const MERGE_KINDS = ['sum', 'min', 'max', 'last', 'distribution'] as const;
 export type MergeKind = (typeof MERGE_KINDS)[number];

@@ -17,7 +17,7 @@ import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../../config/schema.js';
 import { createLogger } from '../../log.js';
 import { applyMigrations, type SqliteDatabase } from '../../store/database.js';
-import { isOutboxStream, type OutboxStream } from '../../store/outbox-streams.js';
+import { isOutboxStream, type OutboxStream } from '../../store/outbox/streams.js';
 import { BinLevels } from '../levels.js';
 import { Retention } from '../retention.js';
 import { StagedRevisions } from '../staged-revisions.js';

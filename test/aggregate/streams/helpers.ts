@@ -12,7 +12,7 @@ import type { GatewayConfig } from '../../../src/config/schema.js';
 import { createRegistry } from '../../../src/metrics.js';
 import { Random } from '../../../src/simulate/random.js';
 import { openDatabase, type SqliteDatabase } from '../../../src/store/database.js';
-import { Outbox } from '../../../src/store/outbox.js';
+import { Outbox } from '../../../src/store/outbox/outbox.js';
 
 /** Per SKU and lane: pickups, put-backs, the item count's range and end, how long hands dwelt. */
 export const shelfLane: StreamDeclaration = {

@@ -8,8 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../../src/aggregate/streams/records.js';
 import type { OutboxSink } from '../../../src/aggregate/uplink-log.js';
-import type { OutboxStream } from '../../../src/store/outbox.js';
-import { OUTBOX_STREAMS } from '../../../src/store/outbox.js';
+import type { OutboxStream } from '../../../src/store/outbox/outbox.js';
+import { OUTBOX_STREAMS } from '../../../src/store/outbox/outbox.js';
 import {
   openStreams,
   outboxRecords,
