@@ -11,6 +11,7 @@
  *   database, `publish`, the routes they add, and the few services below that a later part `need`s.
  */
 import type { AggregateStore } from './aggregate/store.js';
+import type { StreamStore } from './aggregate/streams/store.js';
 import type { Broker } from './broker/broker.js';
 import type { EventBus } from './bus.js';
 import type { Clock } from './clock.js';
@@ -59,6 +60,8 @@ export interface Services {
   outbox: Outbox;
   uplink: Uplink;
   aggregates: AggregateStore;
+  /** Aggregation for every feature: a part declares its streams here (src/aggregate/README.md). */
+  streams: StreamStore;
   ingest: Ingest;
   broker: Broker;
 }
@@ -91,4 +94,14 @@ export interface PartContext {
   need<K extends keyof Services>(name: K): Services[K];
   /** The same, or undefined when no part provides it (optional features). */
   find<K extends keyof Services>(name: K): Services[K] | undefined;
+}
+
+/**
+ * Stops several things of one part each on its own and rethrows the first failure after all have
+ * stopped: one that fails must not keep another's sockets or timers running.
+ */
+export async function stopEach(...stops: readonly (() => Promise<void> | void)[]): Promise<void> {
+  const results = await Promise.allSettled(stops.map(async (stop) => stop()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

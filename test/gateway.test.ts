@@ -10,26 +10,41 @@ import { Gateway, gatewayParts } from '../src/gateway.js';
 import type { Part, PartFactory, PartHealth } from '../src/part.js';
 import { type GatewayUnderTest, MINIMAL_YAML, makeDataDir, startGateway, writeConfigFile } from './helpers/gateway.js';
 
+const HOUR_MS = 3_600_000;
+/** The start of the last whole hour: recent enough for retention. */
+const HOUR = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
 let running: GatewayUnderTest | undefined;
 afterEach(async () => {
   await running?.stop();
   running = undefined;
 });
 
-/** A part that records its lifecycle into `events` and reports `health` (changeable by the test). */
+/**
+ * A part that records its lifecycle into `events`, reports `health` (changeable by the test) and keeps
+ * its figures in a declared aggregate stream, as a feature part (shelves, tills…) would.
+ */
 function probePart(events: string[], health: { current: PartHealth | Error }): PartFactory {
   return function probe({ need, addRoutes }) {
     // Built after the broker: the service it provided is there, as a later part's would be.
     const broker = need('broker');
+    const figures = need('streams').declare({ name: 'probe', dimensions: ['door'], measures: { opened: 'sum' } });
     addRoutes({
       name: 'probe',
       register(app) {
         app.get('/probe', async () => ({ clients: broker.connectedCount() }));
+        app.get(
+          '/probe/hour',
+          async () => figures.query({ resolution: 'hour', fromMs: HOUR, toMs: HOUR + HOUR_MS }).rows,
+        );
       },
     });
     return {
       name: 'probe',
-      start: () => void events.push('probe started'),
+      start() {
+        events.push('probe started');
+        figures.write([{ bin_start_ms: HOUR + 60_000, dims: { door: 'front' }, values: { opened: 3 } }]);
+        figures.write([{ bin_start_ms: HOUR, dims: { door: 'front' }, values: { opened: 2 } }]);
+      },
       stop: () => void events.push(`probe stopped, broker running: ${broker.isRunning}`),
       health() {
         if (health.current instanceof Error) throw health.current;
@@ -61,6 +76,9 @@ describe('E2E: the part contract', () => {
     expect(events).toEqual(['probe started']);
 
     expect(await (await running.http('/probe')).json()).toEqual({ clients: 0 });
+    // Two minute bins rolled up into the hour that holds them.
+    const rows = (await (await running.http('/probe/hour')).json()) as unknown[];
+    expect(rows).toEqual([expect.objectContaining({ dims: { door: 'front' }, values: { opened: 5 } })]);
     const ok = await running.http('/healthz');
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({

@@ -1,20 +1,31 @@
 /**
  * The aggregates part: the SQLite time series of every feature's bins, rolled up to 15 minutes, hours
- * and store days, and staged for the uplink outbox (ARCHITECTURE §5 "Bins", §6, §7).
+ * and store days, and staged for the uplink outbox (ARCHITECTURE §5 "Bins", §6, §7). Path bins have
+ * their own store (`aggregates`); every other feature declares its streams on `streams`
+ * (`need('streams').declare(…)`, src/aggregate/README.md "Declared streams").
  */
-import type { PartFactory } from '../part.js';
+import { type PartFactory, stopEach } from '../part.js';
 import { AggregateStore } from './store.js';
+import { StreamStore } from './streams/store.js';
 
 export const aggregatesPart: PartFactory = ({ db, config, metrics, clock, find, provide }) => {
   // Without an outbox part (a gateway built without the uplink) nothing is staged.
   const outbox = find('outbox');
-  const aggregates = new AggregateStore({
-    db,
-    config,
-    metrics,
-    now: () => clock.now(),
-    ...(outbox ? { outbox } : {}),
-  });
+  const shared = { db, config, metrics, now: () => clock.now(), ...(outbox ? { outbox } : {}) };
+  const aggregates = new AggregateStore(shared);
+  const streams = new StreamStore(shared);
   provide('aggregates', aggregates);
-  return { name: 'aggregates', start: () => aggregates.start(), stop: () => aggregates.stop() };
+  provide('streams', streams);
+  return {
+    name: 'aggregates',
+    async start() {
+      await aggregates.start();
+      await streams.start();
+    },
+    stop: () =>
+      stopEach(
+        () => streams.stop(),
+        () => aggregates.stop(),
+      ),
+  };
 };

@@ -3,7 +3,7 @@
  * the data directory that the CLI may change while the gateway runs (both followed live).
  */
 import { join } from 'node:path';
-import type { PartFactory } from '../part.js';
+import { type PartFactory, stopEach } from '../part.js';
 import { DeviceRegistry } from './devices.js';
 import { TokenStore } from './tokens.js';
 
@@ -20,11 +20,10 @@ export const registryPart: PartFactory = (context) => {
       await tokens.start();
       context.provide('tokens', tokens);
     },
-    async stop() {
-      // Each on its own: a token flush that fails must not leave the registry watcher running.
-      const results = await Promise.allSettled([tokens?.stop(), devices?.stop()]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    },
+    stop: () =>
+      stopEach(
+        () => tokens?.stop(),
+        () => devices?.stop(),
+      ),
   };
 };
