@@ -7,8 +7,10 @@ export default defineConfig({
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['test/**/*.test.ts', 'devices/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hang guards, not speed checks: a test ends as soon as its conditions hold. Other work on the same
+    // 2 cores (a CPU hog, another suite) can slow a child process' start ten-fold.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     // Integration tests bind real ports and spawn processes; the target board has 2 cores.
     pool: 'forks',
     maxWorkers: 2,

@@ -34,7 +34,8 @@ function launch(args: string[], env: NodeJS.ProcessEnv | undefined): ChildProces
 
 /** Runs one CLI command to completion; kills it and rejects after `timeoutMs`. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  // A hang guard: `node --import tsx` compiles the sources first, which takes seconds on a loaded machine.
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const child = launch(args, options.env);
   let stdout = '';
   let stderr = '';
@@ -67,7 +68,7 @@ export interface RunningStart {
   runtime: RuntimeInfo;
   /** Everything the process wrote to stderr so far (its log). */
   stderr(): string;
-  /** Sends `signal` (default SIGTERM) and resolves with the exit code; SIGKILL after `timeoutMs`. */
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code; SIGKILL after `timeoutMs` (default 30 s). */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -84,12 +85,13 @@ export async function spawnStart(
   let log = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  // 'close', not 'exit': only then has everything the child wrote been read, so stderr() is its whole log.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   let exitedEarly = false;
   void exited.then(() => (exitedEarly = true));
-  const stop: RunningStart['stop'] = async (signal = 'SIGTERM', timeoutMs = 15_000) => {
+  const stop: RunningStart['stop'] = async (signal = 'SIGTERM', timeoutMs = 30_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -105,7 +107,7 @@ export async function spawnStart(
         const info = await readRuntimeFile(dataDir).catch(() => null);
         return info !== null && info.pid === child.pid ? { runtime: info } : null;
       },
-      options.readyTimeoutMs ?? 20_000,
+      options.readyTimeoutMs ?? 60_000,
       `runtime.json of omo-edge start (pid ${child.pid})`,
     );
     if (found.runtime === null) throw new Error('omo-edge start exited before it was ready');

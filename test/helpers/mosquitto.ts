@@ -48,6 +48,9 @@ export async function freePort(): Promise<number> {
 export class Mosquitto {
   private process: ChildProcess | undefined;
   private stderr = '';
+  private partialLine = '';
+  /** TCP connections accepted per listener port (its `New connection from … on port N.` notices). */
+  private readonly accepted = new Map<number, number>();
 
   private constructor(
     readonly dir: string,
@@ -89,11 +92,13 @@ export class Mosquitto {
   async start(): Promise<void> {
     if (this.process) return;
     this.stderr = '';
+    this.partialLine = '';
     const child = spawn(MOSQUITTO_BIN, ['-c', join(this.dir, 'mosquitto.conf')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4000);
+      this.countConnections(chunk.toString());
     });
     this.process = child;
     child.once('exit', () => {
@@ -105,6 +110,24 @@ export class Mosquitto {
       if (await accepts(this.port)) return;
       if (Date.now() > deadline) throw new Error(`mosquitto not accepting on ${this.port}: ${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /**
+   * How many connections the listener on `port` has accepted so far (refused ones included): proof
+   * that a client tried, and tried again, where "still disconnected" alone would also hold for a
+   * client that never tried.
+   */
+  connectionsOn(port: number): number {
+    return this.accepted.get(port) ?? 0;
+  }
+
+  private countConnections(text: string): void {
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      const port = /New connection from \S+ on port (\d+)\./.exec(line)?.[1];
+      if (port !== undefined) this.accepted.set(Number(port), this.connectionsOn(Number(port)) + 1);
     }
   }
 
@@ -143,6 +166,7 @@ export class Mosquitto {
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      'log_type notice', // "New connection from …", counted by connectionsOn()
       // Subscribers in tests may lag bursts of uplink messages; do not let the broker drop them.
       'max_queued_messages 0',
       'max_inflight_messages 0',

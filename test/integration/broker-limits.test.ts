@@ -40,22 +40,28 @@ function drainOrClose(socket: Socket): Promise<void> {
 
 /**
  * Writes `total` bytes (one reused 64 KiB chunk, so the sender itself allocates nothing) while the peer
- * keeps the socket open; returns how many bytes were written before the broker closed it.
+ * keeps the socket open, then waits for the broker to close it (a test that expects no close must not
+ * use this); returns how many bytes were written before the close.
  */
-async function stream(socket: Socket, total: number): Promise<{ sent: number; closed: boolean }> {
+async function streamUntilClosed(socket: Socket, total: number): Promise<number> {
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   let sent = 0;
   let closed = false;
   socket.on('error', () => undefined);
-  socket.once('close', () => {
-    closed = true;
-  });
+  const whenClosed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
   while (sent < total && !closed) {
     if (!socket.write(chunk)) await drainOrClose(socket);
     sent += chunk.length;
   }
-  if (!closed) await Promise.race([drainOrClose(socket), new Promise((resolve) => setTimeout(resolve, 2000))]);
-  return { sent, closed };
+  // Everything may fit in the loopback socket buffers before the broker reads the header: then the
+  // close comes after the last write. Waiting for it (not a fixed 2 s) keeps a loaded machine green.
+  await whenClosed;
+  return sent;
 }
 
 describe('E2E: packet size', () => {
@@ -66,10 +72,9 @@ describe('E2E: packet size', () => {
     const rssBefore = process.memoryUsage().rss;
 
     s1.write(publishHeader('omo/shelf/s1/temp', 50 * MB));
-    const { sent, closed } = await stream(s1, 50 * MB);
+    const sent = await streamUntilClosed(s1, 50 * MB);
     const growth = process.memoryUsage().rss - rssBefore;
 
-    expect(closed).toBe(true);
     expect(sent).toBeLessThan(50 * MB);
     expect(growth).toBeLessThan(20 * MB);
     expect(h.refusals).toHaveLength(1);
@@ -102,8 +107,7 @@ describe('E2E: packet size', () => {
     socket.on('error', () => undefined);
     await once(socket, 'connect');
     socket.write(Buffer.from([0x10, 0x80, 0x80, 0x40])); // CONNECT declaring 1 MiB
-    const { closed } = await stream(socket, 4 * MB);
-    expect(closed).toBe(true);
+    await streamUntilClosed(socket, 4 * MB);
     expect(h.refusals[0]).toMatchObject({ deviceId: null, kind: null, reason: 'oversize' });
     expect(h.refusals[0]?.detail).toContain('over the 8192-byte limit');
   });
@@ -125,9 +129,10 @@ describe('E2E: connections', () => {
   it('closes a connection that sends no CONNECT within connect_timeout_ms', async () => {
     h = await startHarness({ limits: { connect_timeout_ms: 300 } });
     const socket = connectTcp(h.ports.mqtt, '127.0.0.1');
-    const started = Date.now();
-    await once(socket, 'close');
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The reason counted says it was the connect timeout that closed it (not keep-alive or an error);
+    // how soon is not asserted, since a loaded machine may run the timer late.
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('close', resolve));
     await h.eventually('omo_broker_client_errors_total', { reason: 'connect_timeout' }, 1);
   });
 

@@ -203,10 +203,7 @@ beforeAll(async () => {
 afterAll(async () => gw?.stop());
 
 describe('E2E: 1,000 malformed payloads beside a valid stream', () => {
-  // Time limits are generous (a CPU hog beside the suite slows the flood several-fold); nothing is timed.
-  it('answers, dead-letters and counts every one by field and reason; the valid stream loses nothing', {
-    timeout: 120_000,
-  }, async () => {
+  it('answers, dead-letters and counts every one by field and reason; the valid stream loses nothing', async () => {
     const password = await gw.addDevice(FLOODER, 'shelf');
     const flooder = await gw.connectDevice(FLOODER, password);
     const replies: Reply[] = [];

@@ -110,7 +110,7 @@ describe('E2E: the demo store through the real gateway against the simulator’s
     range = { fromMs, toMs: Math.floor((last + shiftMs) / HOUR_MS) * HOUR_MS + HOUR_MS };
     stored = await storedFlows(dataDir, config, range);
     gw = await startGateway({ yaml, dataDir });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await gw?.stop();

@@ -158,7 +158,7 @@ describe('E2E: a clean stop and restart of the gateway inside a bin', () => {
       .map((body) => ({ key: uplinkSourceKey(body), visits: body.zones.reduce((n, z) => n + z.visits, 0) }));
     await outbox.stop();
     gw = await startGateway({ yaml: YAML, dataDir });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await gw?.stop();

@@ -89,7 +89,17 @@ async function rig(
   await uplink.start();
   cleanups.push(() => uplink.stop());
   const ids = outbox.append('footfall', [{ in: 4, out: 2 }]);
-  return { cloud, uplink, id: ids[0] ?? '' };
+  return { broker, cloud, uplink, id: ids[0] ?? '' };
+}
+
+/**
+ * Waits until `listener` has accepted `attempts` connections: the refused uplink has tried and tried
+ * again (it retries), rather than "still disconnected" after a fixed wait, which a client that never
+ * tried would also pass.
+ */
+async function triedTimes(broker: Mosquitto, listener: number | undefined, attempts: number): Promise<void> {
+  if (listener === undefined) throw new Error('no such listener');
+  await waitFor(() => broker.connectionsOn(listener) >= attempts, 15_000, `${attempts} connections on ${listener}`);
 }
 
 const tls = (requireCertificate: boolean): MosquittoOptions => ({
@@ -114,15 +124,15 @@ describe('E2E: uplink transports and credentials', () => {
   });
 
   it('stays disconnected, retrying with its backlog kept, when the broker requires a certificate it lacks', async () => {
-    const { cloud, uplink } = await rig(tls(true), (b) => b.tlsUrl, { ca_file: 'ca.pem' });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { broker, cloud, uplink } = await rig(tls(true), (b) => b.tlsUrl, { ca_file: 'ca.pem' });
+    await triedTimes(broker, broker.tlsPort, 2);
     expect(uplink.status()).toMatchObject({ connected: false, backlog: 1 });
     expect(cloud.recordCount()).toBe(0);
   });
 
   it('refuses a broker whose certificate the configured CA did not sign', async () => {
-    const { uplink } = await rig(tls(false), (b) => b.tlsUrl, {});
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    const { broker, uplink } = await rig(tls(false), (b) => b.tlsUrl, {});
+    await triedTimes(broker, broker.tlsPort, 2);
     expect(uplink.status()).toMatchObject({ connected: false, backlog: 1 });
   });
 
@@ -138,7 +148,7 @@ describe('E2E: uplink transports and credentials', () => {
     await waitFor(() => good.cloud.uniqueRecords().has(good.id), 10_000, 'the authenticated record');
 
     const bad = await rig(users, (b) => b.url.replace('mqtt://', 'mqtt://gw-1:wrong@'), {}, auth);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await triedTimes(bad.broker, bad.broker.port, 1 + 2); // the HQ collector's connection, then two of the uplink's
     const status = bad.uplink.status();
     expect(status).toMatchObject({ connected: false, backlog: 1 });
     expect(status.url).toMatch(/^mqtt:\/\/gw-1:\*\*\*@127\.0\.0\.1:\d+$/);

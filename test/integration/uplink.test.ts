@@ -138,15 +138,20 @@ describe('E2E: uplink to a real Mosquitto', () => {
     const producer = setInterval(() => {
       appended.push(...outbox.append(n % 3 === 0 ? 'footfall' : 'zones', [{ n: n++ }, { n: n++ }]));
     }, 10);
+    // Each phase waits for what it is about (the loss noticed, records appended meanwhile, the
+    // reconnect), never for a fixed time that a loaded machine may not fill.
+    const appendedSince = (from: number, what: string) =>
+      waitFor(() => appended.length >= from + 20, 15_000, `20 records appended ${what}`);
     try {
-      await waitFor(() => cloud.uniqueRecords().size > 50, 5000, 'traffic before the outage');
+      await waitFor(() => cloud.uniqueRecords().size > 50, 15_000, 'traffic before the outage');
       await broker.stop();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitFor(() => !uplink.status().connected, 15_000, 'the uplink to notice the outage');
+      await appendedSince(appended.length, 'while the broker is away');
       expect(uplink.status().connected).toBe(false);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
       expect(uplink.status().backlog).toBeGreaterThan(0);
       await broker.start();
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await waitFor(() => uplink.status().connected, 15_000, 'the reconnect');
+      await appendedSince(appended.length, 'after the reconnect');
     } finally {
       clearInterval(producer);
     }
