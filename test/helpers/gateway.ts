@@ -191,7 +191,7 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayU
     http(path, init = {}) {
       const headers: Record<string, string> = {};
       if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-      return fetch(`${base}${path}`, { method: init.method ?? 'GET', headers, signal: AbortSignal.timeout(10_000) });
+      return fetch(`${base}${path}`, { method: init.method ?? 'GET', headers, signal: AbortSignal.timeout(30_000) });
     },
     async scrape() {
       const response = await under.http('/metrics');

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function scrape(http: number): Promise<Sample[]> {
-  const response = await fetch(`http://127.0.0.1:${http}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const response = await fetch(`http://127.0.0.1:${http}/metrics`, { signal: AbortSignal.timeout(30_000) });
   expect(response.status).toBe(200);
   return parseMetrics(await response.text());
 }
@@ -50,7 +50,9 @@ describe('E2E: omo-edge start --demo', () => {
 
     const health = await waitFor(
       async () => {
-        const response = await fetch(`http://127.0.0.1:${runtime.http}/healthz`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`http://127.0.0.1:${runtime.http}/healthz`, {
+          signal: AbortSignal.timeout(30_000),
+        });
         const body = (await response.json()) as { status: string; broker: { connections: number } };
         return response.status === 200 && body.status === 'ok' ? body : null;
       },

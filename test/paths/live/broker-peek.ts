@@ -3,8 +3,8 @@
  * the retained `omo/gateway/occupancy/<zone>` messages: under the device ACL (src/broker/acl.ts) a device
  * may subscribe only to its own downlink topics, so no MQTT client the gateway lets in can read them. The
  * tests therefore look at aedes itself — its 'publish' event and its retained store, which is exactly
- * what a permitted subscriber would be sent — reaching through two private fields (`Gateway.broker`,
- * `Broker.running`). If those are renamed, these helpers fail loudly rather than see nothing.
+ * what a permitted subscriber would be sent — through the gateway's `broker` service and one private
+ * field (`Broker.running`). If that is renamed, these helpers fail loudly rather than see nothing.
  */
 import type { Aedes, AedesPublishPacket } from 'aedes';
 import type { Gateway } from '../../../src/gateway.js';
@@ -22,8 +22,8 @@ interface RetainedStore {
 type AedesWithStore = Aedes & { persistence: RetainedStore };
 
 function aedesOf(gateway: Gateway): AedesWithStore {
-  const broker = (gateway as unknown as { broker?: { running?: { context?: { aedes?: AedesWithStore } } } }).broker;
-  const aedes = broker?.running?.context?.aedes;
+  const broker = gateway.service('broker') as unknown as { running?: { context?: { aedes?: AedesWithStore } } };
+  const aedes = broker.running?.context?.aedes;
   if (aedes === undefined) throw new Error('no running aedes inside the gateway (not started, or its fields moved)');
   return aedes;
 }
