@@ -127,3 +127,9 @@ function foldOf(
   }
   return { dimension, count };
 }
+
+/** The measures a stored layout names: enough to merge a stream's rows without its declaration. */
+export function measuresOfLayout(layout: string): Measure[] {
+  const { measures } = JSON.parse(layout) as { measures: [string, MergeKind, number][] };
+  return measures.map(([name, kind, decimals]) => ({ name, kind, decimals }));
+}

@@ -7,8 +7,10 @@
 import type { Resolution } from '../levels.js';
 import { RESOLUTIONS } from '../levels.js';
 import type { CompiledStream } from './declaration.js';
-import { decodeValues, type MeasureOutput, presentValues } from './measures.js';
+import { decodeValues, encodeValues, type MeasureOutput, presentValues, type StoredValues } from './measures.js';
+import { periodRows } from './periods.js';
 import { dimsOf, StreamInputError } from './records.js';
+import type { StoredRow } from './schema.js';
 import type { StreamRuntime } from './writer.js';
 
 export interface StreamQuery {
@@ -58,16 +60,39 @@ export function queryStream(runtime: StreamRuntime, stream: CompiledStream, id: 
   const limit = query.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw fail('limit', `must be 1 to ${MAX_LIMIT}`);
   const [afterStart, afterKey] = query.after === undefined ? [query.fromMs - 1, ''] : readCursor(query.after, fail);
-  const rows = sql.page({
-    id,
-    res: level.key,
-    from: query.fromMs,
-    to: query.toMs,
-    afterStart,
-    afterKey,
-    filters: filtersOf(stream, query.where, fail),
-    limit: limit + 1,
-  });
+  const filters = filtersOf(stream, query.where, fail);
+  // Closed periods are stored rows, paged in SQL; the one open period (if in range) comes last.
+  const marks = sql.marks(id);
+  const open = level === levels.raw ? undefined : marks.get(level.key);
+  const storedTo = open === undefined ? query.toMs : Math.min(query.toMs, open);
+  const rows: StoredRow[] =
+    afterStart < storedTo
+      ? sql.page({
+          id,
+          res: level.key,
+          from: query.fromMs,
+          to: storedTo,
+          afterStart,
+          afterKey,
+          filters,
+          limit: limit + 1,
+        })
+      : [];
+  if (rows.length <= limit && open !== undefined && open >= query.fromMs && open < query.toMs) {
+    const scope = { sql, levels, measures: stream.measures, id };
+    const computed = periodRows(scope, marks, level, levels.periodOf(level, open));
+    const keep = (key: string) => (open > afterStart || key > afterKey) && matches(stream, query.where, key);
+    for (const key of [...computed.keys()]
+      .filter(keep)
+      .sort()
+      .slice(0, limit + 1 - rows.length)) {
+      rows.push({
+        start_ms: open,
+        dims: key,
+        measures: encodeValues(stream.measures, computed.get(key) as StoredValues),
+      });
+    }
+  }
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -80,6 +105,11 @@ export function queryStream(runtime: StreamRuntime, stream: CompiledStream, id: 
     })),
     next: more && last ? cursorOf(last.start_ms, last.dims) : null,
   } satisfies StreamPage;
+}
+
+function matches(stream: CompiledStream, where: StreamQuery['where'], key: string): boolean {
+  const dims = dimsOf(stream, key);
+  return Object.entries(where ?? {}).every(([name, values]) => values.includes(dims[name] as string));
 }
 
 type Fail = (field: string, why: string) => Error;

@@ -36,6 +36,20 @@ export const streamMigrations: Migration[] = [
         ${stagingTableSql('agg_stream_uplink')}
       `),
   },
+  {
+    // Roll-up periods are written when they close, not on every bin (periods.ts): per stream and
+    // level, the start of the one period still open.
+    id: 'aggregate-streams/002-open-periods',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE agg_stream_mark (
+          stream_id INTEGER NOT NULL,
+          res_s INTEGER NOT NULL,
+          open_ms INTEGER NOT NULL,
+          PRIMARY KEY (stream_id, res_s)
+        ) WITHOUT ROWID;
+      `),
+  },
 ];
 
 export interface StreamRegistration {

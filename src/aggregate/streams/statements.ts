@@ -32,6 +32,9 @@ export class StreamStatements {
   private readonly upsertRow;
   private readonly deleteKeys;
   private readonly sourceRows;
+  private readonly starts;
+  private readonly markRows;
+  readonly setMark;
   private readonly pageRows;
   private readonly expire;
 
@@ -48,11 +51,21 @@ export class StreamStatements {
       `INSERT INTO agg_stream_row (stream_id, res_s, start_ms, dims, measures) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET measures = excluded.measures WHERE measures IS NOT excluded.measures`,
     );
-    const keys = 'dims IN (SELECT value FROM json_each(?))';
-    this.deleteKeys = db.prepare(`DELETE FROM agg_stream_row WHERE ${bin} AND ${keys}`);
-    this.sourceRows = db.prepare<[number, number, number, number, string], StoredRow>(
-      `SELECT start_ms, dims, measures FROM agg_stream_row
-       WHERE stream_id = ? AND res_s = ? AND start_ms >= ? AND start_ms < ? AND ${keys} ORDER BY dims, start_ms`,
+    this.deleteKeys = db.prepare(
+      `DELETE FROM agg_stream_row WHERE ${bin} AND dims IN (SELECT value FROM json_each(?))`,
+    );
+    const range = 'stream_id = ? AND res_s = ? AND start_ms >= ? AND start_ms < ?';
+    this.sourceRows = db.prepare<[number, number, number, number, string | null, string | null], StoredRow>(
+      `SELECT start_ms, dims, measures FROM agg_stream_row WHERE ${range}
+       AND (? IS NULL OR dims IN (SELECT value FROM json_each(?))) ORDER BY dims, start_ms`,
+    );
+    this.starts = db.prepare(`SELECT DISTINCT start_ms FROM agg_stream_row WHERE ${range}`).pluck();
+    this.markRows = db.prepare<[number], { res_s: number; open_ms: number }>(
+      'SELECT res_s, open_ms FROM agg_stream_mark WHERE stream_id = ?',
+    );
+    this.setMark = db.prepare(
+      `INSERT INTO agg_stream_mark (stream_id, res_s, open_ms) VALUES (?, ?, ?)
+       ON CONFLICT DO UPDATE SET open_ms = excluded.open_ms`,
     );
     this.pageRows = db.prepare<[PageRange], StoredRow>(
       `SELECT start_ms, dims, measures FROM agg_stream_row
@@ -76,9 +89,20 @@ export class StreamStatements {
     return keys.length === 0 ? 0 : this.deleteKeys.run(id, res, start, JSON.stringify(keys)).changes;
   }
 
-  /** Rows of `keys` in bins of level `res` starting in [from, to), by key then time. */
-  sources(id: number, res: number, from: number, to: number, keys: readonly string[]): StoredRow[] {
-    return this.sourceRows.all(id, res, from, to, JSON.stringify(keys));
+  /** Rows of `keys` (null: every key) in bins of level `res` starting in [from, to), by key then time. */
+  sources(id: number, res: number, from: number, to: number, keys: readonly string[] | null): StoredRow[] {
+    const list = keys === null ? null : JSON.stringify(keys);
+    return this.sourceRows.all(id, res, from, to, list, list);
+  }
+
+  /** Starts of the bins of level `res` holding rows in [from, to). */
+  binStarts(id: number, res: number, from: number, to: number): number[] {
+    return this.starts.all(id, res, from, to) as number[];
+  }
+
+  /** Per level key, the start of its open period (periods.ts). */
+  marks(id: number): Map<number, number> {
+    return new Map(this.markRows.all(id).map((row) => [row.res_s, row.open_ms]));
   }
 
   page(range: PageRange): StoredRow[] {

@@ -23,8 +23,15 @@ import { Retention } from '../retention.js';
 import { StagedRevisions } from '../staged-revisions.js';
 import { checkTimeZone } from '../time-zone.js';
 import type { OutboxSink } from '../uplink-log.js';
-import { type CompiledStream, compileStream, DeclarationError, type StreamDeclaration } from './declaration.js';
+import {
+  type CompiledStream,
+  compileStream,
+  DeclarationError,
+  measuresOfLayout,
+  type StreamDeclaration,
+} from './declaration.js';
 import { StreamMetrics } from './metrics.js';
+import { closePeriods } from './periods.js';
 import { streamMigrations } from './schema.js';
 import { StreamStatements } from './statements.js';
 import { DeclaredStream, type StreamHost } from './stream.js';
@@ -73,6 +80,7 @@ export class StreamStore implements StreamHost {
       metrics: new StreamMetrics(this.options.metrics),
     };
     for (const stream of this.declared.values()) this.register(stream.declaration);
+    this.closeEndedPeriods();
     this.applyRetention();
     this.flushUplink();
     const every = this.options.retentionIntervalMs ?? 3_600_000;
@@ -104,6 +112,20 @@ export class StreamStore implements StreamHost {
     const stream = new DeclaredStream(compiled, this);
     this.declared.set(compiled.name, stream);
     return stream;
+  }
+
+  /**
+   * Stores the roll-up periods of every stream that ended by the wall clock (periods.ts), so an idle
+   * stream's roll-ups are written before retention deletes the bins they are merged from.
+   */
+  closeEndedPeriods(): number {
+    const { sql, levels, now } = this.ready();
+    let changed = 0;
+    for (const { id, layout } of sql.registrations.all()) {
+      const scope = { sql, levels, measures: measuresOfLayout(layout), id };
+      changed += sql.db.transaction(() => closePeriods(scope, now()))();
+    }
+    return changed;
   }
 
   /** Deletes rows past their retention now; returns rows deleted per level key (seconds). */
@@ -186,6 +208,7 @@ export class StreamStore implements StreamHost {
 
   private housekeeping(): void {
     try {
+      this.closeEndedPeriods();
       this.applyRetention();
       this.flushUplink();
     } catch (error) {

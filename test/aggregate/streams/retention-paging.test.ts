@@ -42,8 +42,12 @@ describe('declared stream retention', () => {
     const staged = () => fixture?.db.prepare('SELECT COUNT(*) FROM agg_stream_uplink').pluck().get();
     expect(staged()).toBe(5);
 
-    // Fine levels keep from 10:15Z on the 28th, hours and days from 10:15Z on the 27th.
+    // Roll-ups of the newest bin's periods are open (not stored yet); housekeeping stores them once
+    // ended by the wall clock, then retention runs. Fine levels keep from 10:15Z on the 28th, hours
+    // and days from 10:15Z on the 27th.
+    expect(held(fixture)[900]).not.toContain('2026-03-29T12:00');
     fixture.clock.now = at('2026-03-30T10:15:00Z');
+    expect(fixture.store.closeEndedPeriods()).toBe(6);
     expect(fixture.store.applyRetention()).toEqual({ 60: 4, 900: 4, 3600: 2, 86400: 2 });
     expect(held(fixture)).toEqual({
       60: ['2026-03-28T10:20', '2026-03-28T10:36', '2026-03-29T12:00'],
@@ -69,7 +73,7 @@ describe('declared stream retention', () => {
 describe('declared stream paging', () => {
   const skus = ['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008'];
   const lanes = ['1', '2', '3', '4', '5'];
-  const bins = [at('2026-03-30T09:00:00Z'), at('2026-03-30T09:01:00Z'), at('2026-03-30T09:07:00Z')];
+  const bins = ['09:00', '09:01', '09:07', '09:20'].map((hm) => at(`2026-03-30T${hm}:00Z`));
   const range = { resolution: 'minute' as const, fromMs: bins[0] as number, toMs: at('2026-03-30T10:00:00Z') };
 
   it('walks a range in pages of `limit` rows ordered by (bin start, dimensions), with filters', async () => {
@@ -92,17 +96,22 @@ describe('declared stream paging', () => {
       sizes.push(page.rows.length);
     }
     expect(walked).toEqual(whole.rows);
-    expect(sizes).toEqual([...Array(17).fill(7), 1]);
+    expect(sizes).toEqual([...Array(22).fill(7), 6]);
 
     const filtered = allRows(shelf, { ...range, where: { sku: ['0003', '0007'], lane: ['2'] }, limit: 4 });
     expect(filtered.map((r) => `${iso(r.bin_start_ms)} ${r.dims.sku} ${r.dims.lane}`)).toEqual(
       bins.flatMap((b) => [`${iso(b)} 0003 2`, `${iso(b)} 0007 2`]),
     );
     expect(shelf.query({ ...range, where: { sku: ['9999'] } })).toEqual({ rows: [], next: null });
-    // The 15-minute bin of 09:00 holds all three bins: 40 rows, each the sum of three.
-    const quarter = shelf.query({ ...range, resolution: '15min' });
-    expect(quarter.rows).toHaveLength(40);
-    expect(quarter.rows[0]).toMatchObject({ bin_end_ms: (bins[0] as number) + 900_000, values: { pickups: 3 } });
+    // Quarters: 09:00 is closed (stored, three bins), 09:15 open (merged when read): pages run across.
+    const quarters = allRows(shelf, { ...range, resolution: '15min', limit: 7 });
+    expect(quarters).toEqual(shelf.query({ ...range, resolution: '15min' }).rows);
+    expect(quarters.map((r) => `${iso(r.bin_start_ms)} ${r.dims.sku} ${r.dims.lane} ${r.values.pickups}`)).toEqual(
+      ['09:00', '09:15'].flatMap((hm, i) =>
+        skus.flatMap((s) => lanes.map((l) => `2026-03-30T${hm} ${s} ${l} ${i === 0 ? 3 : 1}`)),
+      ),
+    );
+    expect(quarters[0]?.bin_end_ms).toBe((bins[0] as number) + 900_000);
   });
 
   it('refuses bad query options, naming the field', async () => {
