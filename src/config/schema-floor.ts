@@ -150,6 +150,13 @@ export const AnalysisSchema = Section('Path analysis settings (ARCHITECTURE §5)
     maximum: 20,
     default: 1.5,
   }),
+  max_hold_s: T.Integer({
+    description:
+      'A bin is released to the store, HQ and the uplink at most this long after its end (event time), even while a customer track that began before its end is still open; what that track contributed is counted then, and the bins are revised if it later proves to be staff (ARCHITECTURE §5 "Final figures on time"). At least 60: shorter holds would release most shoppers\' bins early and revise them when they leave (a rewrite and an uplink record each). At most a day: longer, one static false positive could keep a whole day\'s figures from HQ.',
+    minimum: 60,
+    maximum: 86_400,
+    default: 600,
+  }),
   journeys: Section('Stitching of camera tracks into store-level journeys (a person under two cameras counts once).', {
     gate_m: T.Number({
       description:

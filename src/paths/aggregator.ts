@@ -1,18 +1,19 @@
 /**
- * Bins of customer figures (ARCHITECTURE §5 "Bins"): UTC-aligned, bin_s long. A visit counts in the bin
- * where it ends, a crossing in the bin of its time, heatmap seconds in the bin of t_i, occupancy per bin
- * from presence intervals, a group in the bin of its earliest member. Decisions where §5 is silent: a
- * transition counts in the bin where the track entered the zone it leads to, a path in the bin of the
- * track's last sample, a store visit in the bin of its out-crossing. Only tracks that ended and are not
- * staff are added, so every figure here is final for those tracks.
+ * Bins of customer figures (ARCHITECTURE §5 "Bins"): UTC-aligned, bin_s long. BinData is one bin's
+ * figures; BinAggregator holds the bins not yet released and takes what ended customer tracks add
+ * (bin-figures.ts says which figure goes to which bin) and the groups of their crossings. Only tracks
+ * that ended and are not staff reach it; what still-open tracks add to a bin released early is kept
+ * per track beside the bin (revisable-bins.ts).
  */
+import type { BinTarget } from './bin-figures.js';
 import type { FloorModel } from './floor-model.js';
 import type { Group } from './groups.js';
 import type { HeatGrid } from './heatmap-engine.js';
-import { binsOfInterval, OccupancyBin } from './occupancy-bins.js';
-import { type AreaVisit, buildPath, pathKey } from './paths.js';
-import { type EntranceCrossing, storeVisitsOf } from './store-visits.js';
-import type { TrackBuffer } from './track-buffer.js';
+import { OccupancyBin } from './occupancy-bins.js';
+
+function increment(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
 
 export class BinData {
   readonly dwells: (number[] | undefined)[] = [];
@@ -33,10 +34,13 @@ export class BinData {
    * "Partial bins"). Offline analysis never sets it.
    */
   partial = false;
+  /** This bin was handed on before, and these figures replace the earlier ones (§5 "Final figures on time"). */
+  revised = false;
 
   constructor(
     readonly index: number,
     lines: number,
+    private readonly cells: number,
   ) {
     this.lineIn = new Int32Array(lines);
     this.lineOut = new Int32Array(lines);
@@ -52,13 +56,70 @@ export class BinData {
     }
     return bin;
   }
+
+  addDwell(zone: number, seconds: number): void {
+    let list = this.dwells[zone];
+    if (list === undefined) {
+      list = [];
+      this.dwells[zone] = list;
+    }
+    list.push(seconds);
+  }
+
+  /** A presence interval touching this bin; `binS` places the bin's edges. */
+  addPresence(zone: number, start: number, end: number, closed: boolean, binS: number): void {
+    this.occupancyOf(zone).add(start, end, closed, this.index * binS, (this.index + 1) * binS);
+  }
+
+  addHeat(cell: number, seconds: number): void {
+    if (this.heat === null) this.heat = new Float64Array(this.cells);
+    this.heat[cell] = (this.heat[cell] as number) + seconds;
+  }
+
+  addCounted(line: number, direction: 1 | -1): void {
+    const counts = direction === 1 ? this.lineIn : this.lineOut;
+    counts[line] = (counts[line] as number) + 1;
+  }
+
+  addGroup(line: number, direction: 1 | -1, by = 1): void {
+    const counts = direction === 1 ? this.groupsIn : this.groupsOut;
+    counts[line] = (counts[line] as number) + by;
+  }
+
+  addTransition(key: string): void {
+    increment(this.transitions, key);
+  }
+
+  addPath(key: string): void {
+    increment(this.paths, key);
+  }
+
+  /** Adds every figure of `other`, a bin with the same index (a bin composed of parts). */
+  addAll(other: BinData): void {
+    other.dwells.forEach((list, zone) => {
+      for (const seconds of list ?? []) this.addDwell(zone, seconds);
+    });
+    other.occupancy.forEach((occupancy, zone) => {
+      if (occupancy !== undefined) this.occupancyOf(zone).addAll(occupancy);
+    });
+    const add = (into: Int32Array, from: Int32Array) => {
+      for (let i = 0; i < from.length; i++) into[i] = (into[i] as number) + (from[i] as number);
+    };
+    add(this.lineIn, other.lineIn);
+    add(this.lineOut, other.lineOut);
+    add(this.groupsIn, other.groupsIn);
+    add(this.groupsOut, other.groupsOut);
+    other.heat?.forEach((seconds, cell) => {
+      if (seconds !== 0) this.addHeat(cell, seconds);
+    });
+    for (const [key, count] of other.transitions) increment(this.transitions, key, count);
+    for (const [key, count] of other.paths) increment(this.paths, key, count);
+    this.storeVisits.push(...other.storeVisits);
+    this.storeOpen += other.storeOpen;
+  }
 }
 
-function increment(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
-export class BinAggregator {
+export class BinAggregator implements BinTarget {
   private readonly bins = new Map<number, BinData>();
   private readonly cells: number;
 
@@ -69,71 +130,55 @@ export class BinAggregator {
     this.cells = grid.cols * grid.rows;
   }
 
+  /** Bin `index`, created empty on first use. */
   bin(index: number): BinData {
     let data = this.bins.get(index);
     if (data === undefined) {
-      data = new BinData(index, this.model.lines.length);
+      data = this.empty(index);
       this.bins.set(index, data);
     }
     return data;
   }
 
-  /** Adds the held contributions of a customer track that has ended; `lastT` is its last sample. */
-  addTrack(buffer: TrackBuffer, lastT: number): void {
-    const { binS, zones, lines } = this.model;
-    const binOf = (t: number) => Math.floor(t / binS);
-    const areaVisits: AreaVisit[] = [];
-    const v = buffer.visits;
-    for (let i = 0; i < v.length; i += 3) {
-      const zone = v[i] as number;
-      const start = v[i + 1] as number;
-      const end = v[i + 2] as number;
-      const data = this.bin(binOf(end));
-      let list = data.dwells[zone];
-      if (list === undefined) {
-        list = [];
-        data.dwells[zone] = list;
-      }
-      list.push(end - start);
-      if (zones[zone]?.kind === 'area') areaVisits.push({ zone, start, end });
-    }
-    const p = buffer.presences;
-    for (let i = 0; i < p.length; i += 4) {
-      const zone = p[i] as number;
-      const start = p[i + 1] as number;
-      const end = p[i + 2] as number;
-      const closed = p[i + 3] === 1;
-      const [first, last] = binsOfInterval(start, end, closed, binS);
-      for (let k = first; k <= last; k++)
-        this.bin(k)
-          .occupancyOf(zone)
-          .add(start, end, closed, k * binS, (k + 1) * binS);
-    }
-    const h = buffer.heats;
-    for (let i = 0; i < h.length; i += 3) {
-      const data = this.bin(h[i] as number);
-      if (data.heat === null) data.heat = new Float64Array(this.cells);
-      const cell = h[i + 1] as number;
-      data.heat[cell] = (data.heat[cell] as number) + (h[i + 2] as number);
-    }
-    const c = buffer.counteds;
-    for (let i = 0; i < c.length; i += 5) {
-      const data = this.bin(binOf(c[i + 2] as number));
-      const line = c[i] as number;
-      const counts = c[i + 1] === 1 ? data.lineIn : data.lineOut;
-      counts[line] = (counts[line] as number) + 1;
-    }
-    this.addStoreVisits(
-      buffer,
-      lines.map((line) => line.entrance),
-    );
-    this.addPath(areaVisits, lastT);
+  /** A new empty bin of this floor, not held here. */
+  empty(index: number): BinData {
+    return new BinData(index, this.model.lines.length, this.cells);
+  }
+
+  dwell(bin: number, zone: number, seconds: number): void {
+    this.bin(bin).addDwell(zone, seconds);
+  }
+
+  presence(bin: number, zone: number, start: number, end: number, closed: boolean): void {
+    this.bin(bin).addPresence(zone, start, end, closed, this.model.binS);
+  }
+
+  heat(bin: number, cell: number, seconds: number): void {
+    this.bin(bin).addHeat(cell, seconds);
+  }
+
+  counted(bin: number, line: number, direction: 1 | -1): void {
+    this.bin(bin).addCounted(line, direction);
+  }
+
+  transition(bin: number, key: string): void {
+    this.bin(bin).addTransition(key);
+  }
+
+  path(bin: number, key: string): void {
+    this.bin(bin).addPath(key);
+  }
+
+  storeVisit(bin: number, seconds: number): void {
+    this.bin(bin).storeVisits.push(seconds);
+  }
+
+  storeOpen(bin: number): void {
+    this.bin(bin).storeOpen += 1;
   }
 
   addGroup(group: Group): void {
-    const data = this.bin(Math.floor(group.t / this.model.binS));
-    const counts = group.direction === 1 ? data.groupsIn : data.groupsOut;
-    counts[group.line] = (counts[group.line] as number) + 1;
+    this.bin(Math.floor(group.t / this.model.binS)).addGroup(group.line, group.direction);
   }
 
   /** Removes and returns, in time order, the bins whose index satisfies `final`. */
@@ -144,32 +189,5 @@ export class BinAggregator {
       this.bins.delete(index);
       return data;
     });
-  }
-
-  private addStoreVisits(buffer: TrackBuffer, entrance: readonly boolean[]): void {
-    const x = buffer.crossings;
-    const crossings: EntranceCrossing[] = [];
-    for (let i = 0; i < x.length; i += 5) {
-      if (entrance[x[i] as number] === true)
-        crossings.push({ direction: x[i + 1] === 1 ? 1 : -1, t: x[i + 2] as number });
-    }
-    if (crossings.length === 0) return;
-    const { visits, open } = storeVisitsOf(crossings);
-    for (const visit of visits)
-      this.bin(Math.floor(visit.end / this.model.binS)).storeVisits.push(visit.end - visit.start);
-    if (open > 0)
-      this.bin(Math.floor((crossings[crossings.length - 1] as EntranceCrossing).t / this.model.binS)).storeOpen += open;
-  }
-
-  private addPath(areaVisits: AreaVisit[], lastT: number): void {
-    if (areaVisits.length === 0) return;
-    const { zones, binS } = this.model;
-    const path = buildPath(areaVisits);
-    const ids = path.map((entry) => (zones[entry.zone] as { id: string }).id);
-    increment(this.bin(Math.floor(lastT / binS)).paths, pathKey(ids));
-    for (let i = 1; i < path.length; i++) {
-      const to = path[i] as { start: number };
-      increment(this.bin(Math.floor(to.start / binS)).transitions, pathKey([ids[i - 1] as string, ids[i] as string]));
-    }
   }
 }

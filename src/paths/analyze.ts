@@ -3,10 +3,15 @@
  * gateway over a whole track file, printing raw (not k-anonymised) customer figures deterministically.
  * Samples are grouped per track id and sorted by time (stable: samples with equal times keep their file
  * order and all of them are used; the later one is the newest), then fed track by track.
+ * `analysis.max_hold_s` does not apply (a decision): the file is whole, every track ends in it, so every
+ * bin is final and the figures are the exact §5 ones — those the live bins reach once their revisions
+ * are in (bin-release.ts).
  */
+
+import type { FloorConfig } from '../config/schema.js';
 import type { BinData } from './aggregator.js';
 import { FloorAnalyzer } from './analyzer.js';
-import { type AnalysisInput, compileFloor, type FloorInput, type FloorModel, type Zone } from './floor-model.js';
+import { type AnalysisConfig, compileFloor, type FloorModel, type Zone } from './floor-model.js';
 import { estimateQueue, type QueueEstimate, queueWindowBins } from './queue.js';
 import {
   addCounts,
@@ -24,9 +29,10 @@ import {
 import { binStartIso, type DurationSummary, summarize } from './stats.js';
 import type { TrackRow } from './tracks-file.js';
 
+/** The validated config sections (loaded through the config loader, so every default is filled) and the tracks. */
 export interface AnalyzeInput {
-  floor: FloorInput;
-  analysis?: AnalysisInput;
+  floor: FloorConfig;
+  analysis: AnalysisConfig;
   tracks: readonly TrackRow[];
 }
 
@@ -58,7 +64,7 @@ export function groupTracks(rows: readonly TrackRow[]): Map<string, TrackRow[]> 
 }
 
 export function analyze(input: AnalyzeInput, options: { binS?: number } = {}): AnalyzeResult {
-  const model = compileFloor(input.floor, input.analysis ?? {}, options.binS);
+  const model = compileFloor(input.floor, input.analysis, options.binS);
   const analyzer = new FloorAnalyzer(model);
   for (const [id, samples] of groupTracks(input.tracks)) {
     const first = samples[0] as TrackRow;
@@ -71,9 +77,11 @@ export function analyze(input: AnalyzeInput, options: { binS?: number } = {}): A
 
 /**
  * The `analyze` figures from the bins of a run: offline all bins from finish(); live, every bin that
- * advance() and finish() released — the same figures, since bins are only released when final.
+ * advance() and finish() handed on, a revised bin replacing the one handed on before it — the same
+ * figures, since a bin goes out when final or is revised until it is.
  */
-export function summarizeRun(model: FloorModel, analyzer: FloorAnalyzer, bins: readonly BinData[]): AnalyzeResult {
+export function summarizeRun(model: FloorModel, analyzer: FloorAnalyzer, handedOn: readonly BinData[]): AnalyzeResult {
+  const bins = [...new Map(handedOn.map((bin) => [bin.index, bin])).values()];
   const { zones, lines, binS } = model;
   const grid = analyzer.grid;
   const dwells: number[][] = zones.map(() => []);

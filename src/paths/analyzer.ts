@@ -2,52 +2,22 @@
  * The path analyzer: all §5 engines over floor tracks on event time, sample by sample, for live use and
  * for offline `analyze` alike. Each track gets engine states and a TrackBuffer; its contributions are
  * held until the track ends (closeTrack, a stale timeout in advance(), or finish()) and then added to
- * the bins — or dropped when the track was ever inside a `staff_only` zone (§5 "Staff").
- * Live handling of staff, documented because §5 defines staff over the whole track: figures of a track
- * are final only when it ends, so a bin is released once no active track started before its end
- * (horizon = min(watermark, first sample of every active customer track)) and no group that could still
- * grow began in it. A long-lived customer track therefore delays its bins; a track known to be staff
- * stops holding anything and delays nothing. currentOccupancy() is the provisional live value.
+ * the bins — or dropped when the track was ever inside a `staff_only` zone (§5 "Staff"). When bins go
+ * out live, and what happens to bins a still-open track touched, is bin-release.ts (§5 "Final figures
+ * on time"). currentOccupancy() is the provisional live value.
  */
-import { BinAggregator, type BinData } from './aggregator.js';
+import type { BinData } from './aggregator.js';
+import type { AnalyzerCounts, AnalyzerOptions, TrackHandle } from './analyzer-types.js';
+import { BinRelease, REVISION_WINDOW_S } from './bin-release.js';
 import type { FloorModel } from './floor-model.js';
 import { type CompiledPolygon, pointInPolygon } from './geometry.js';
-import { GroupLinker } from './groups.js';
-import { type HeatGrid, HeatmapEngine, type HeatState, heatGrid } from './heatmap-engine.js';
-import { LineEngine, type LineState } from './line-engine.js';
-import { PresenceEngine, type PresenceState } from './presence-engine.js';
+import { type HeatGrid, HeatmapEngine, heatGrid } from './heatmap-engine.js';
+import { LineEngine } from './line-engine.js';
+import { PresenceEngine } from './presence-engine.js';
 import { TrackBuffer } from './track-buffer.js';
-import { VisitEngine, type VisitState } from './visit-engine.js';
+import { VisitEngine } from './visit-engine.js';
 
-export interface TrackHandle {
-  readonly source: string;
-  readonly id: string;
-  readonly firstT: number;
-  lastT: number;
-  samples: number;
-  staff: boolean;
-  closed: boolean;
-  readonly visit: VisitState;
-  readonly presence: PresenceState;
-  readonly heat: HeatState;
-  readonly line: LineState;
-  readonly buffer: TrackBuffer;
-}
-
-export interface AnalyzerOptions {
-  /** Live: a track with no sample for this long (event time) has ended. Default 10 s. */
-  trackTimeoutS?: number;
-}
-
-export interface AnalyzerCounts {
-  tracks: number;
-  samples: number;
-  staffTracks: number;
-  /** Samples refused: not finite, or older than the track's newest sample (live only; files are sorted). */
-  refused: number;
-  firstT: number;
-  lastT: number;
-}
+export type { AnalyzerCounts, AnalyzerOptions, TrackHandle } from './analyzer-types.js';
 
 export class FloorAnalyzer {
   readonly grid: HeatGrid;
@@ -63,8 +33,7 @@ export class FloorAnalyzer {
   private readonly presence: PresenceEngine;
   private readonly heat: HeatmapEngine;
   private readonly line: LineEngine;
-  private readonly aggregator: BinAggregator;
-  private readonly groups: GroupLinker;
+  readonly release: BinRelease;
   private readonly tracks = new Map<string, Map<string, TrackHandle>>();
   private readonly inside: Uint8Array;
   private readonly staffZones: number[];
@@ -80,8 +49,11 @@ export class FloorAnalyzer {
     this.presence = new PresenceEngine(model.zones);
     this.heat = new HeatmapEngine(this.grid, model.maxGapS, model.binS);
     this.line = new LineEngine(model.lines);
-    this.aggregator = new BinAggregator(model, this.grid);
-    this.groups = new GroupLinker(model.groupWindowS, model.groupDistanceM);
+    this.release = new BinRelease(model, this.grid, {
+      maxHoldS: options.maxHoldS ?? Number.POSITIVE_INFINITY,
+      revisionWindowS: options.revisionWindowS ?? REVISION_WINDOW_S,
+      figuresNow: (track) => this.figuresNow(track as TrackHandle),
+    });
     this.inside = new Uint8Array(model.zones.length);
     this.polygons = model.zones.map((zone) => zone.polygon);
     this.staffZones = model.zones.filter((z) => z.kind === 'staff_only').map((z) => z.index);
@@ -151,9 +123,10 @@ export class FloorAnalyzer {
     const staffZones = this.staffZones;
     for (let k = 0; k < staffZones.length; k++) {
       if (inside[staffZones[k] as number] === 1) {
-        // Staff from the first sample on: drop what was held and stop analysing this track.
+        // Staff from the first sample on: drop what was held, take back what went out, stop analysing.
         track.staff = true;
         track.buffer.clear();
+        this.release.trackIsStaff(track);
         return true;
       }
     }
@@ -179,43 +152,43 @@ export class FloorAnalyzer {
     this.presence.close(track.presence, sink);
     this.heat.close(track.heat, sink);
     this.line.close(track.line, sink);
-    this.aggregator.addTrack(sink, track.lastT);
-    const c = sink.counteds;
-    for (let i = 0; i < c.length; i += 5) {
-      this.groups.add({
-        line: c[i] as number,
-        direction: c[i + 1] === 1 ? 1 : -1,
-        t: c[i + 2] as number,
-        x: c[i + 3] as number,
-        y: c[i + 4] as number,
-      });
-    }
+    this.release.trackEnded(track, sink);
     sink.clear();
   }
 
   /**
    * Live: no sample older than `watermark` (event seconds) will come. Ends tracks silent for longer than
-   * the track timeout and returns the bins that are now final, oldest first.
+   * the track timeout and returns the bins that go out now — final, or held as long as max_hold_s
+   * allows, or revised — oldest first.
    */
   advance(watermark: number): BinData[] {
     let horizon = watermark;
+    const open: TrackHandle[] = [];
     for (const bySource of this.tracks.values()) {
       for (const track of [...bySource.values()]) {
         if (track.lastT < watermark - this.trackTimeoutS) this.closeTrack(track);
-        else if (!track.staff && track.firstT < horizon) horizon = track.firstT;
+        else if (!track.staff) {
+          open.push(track);
+          if (track.firstT < horizon) horizon = track.firstT;
+        }
       }
     }
-    for (const group of this.groups.release(horizon)) this.aggregator.addGroup(group);
-    const pendingGroups = this.groups.earliestPending();
-    const binS = this.model.binS;
-    return this.aggregator.take((k) => (k + 1) * binS < horizon && (k + 1) * binS <= pendingGroups);
+    return this.release.advance(watermark, horizon, open);
   }
 
-  /** Offline (or shutdown): ends every track and returns every bin, oldest first. */
+  /** Offline (or shutdown): ends every track and returns every bin not yet out and every revised one, oldest first. */
   finish(): BinData[] {
     for (const bySource of this.tracks.values()) for (const track of [...bySource.values()]) this.closeTrack(track);
-    for (const group of this.groups.release(Number.POSITIVE_INFINITY)) this.aggregator.addGroup(group);
-    return this.aggregator.take(() => true);
+    return this.release.finish();
+  }
+
+  /** A still-open track's figures as if it ended now, except its net-mode crossings (bin-release.ts). */
+  private figuresNow(track: TrackHandle): TrackBuffer {
+    const buffer = track.buffer.copy();
+    this.visits.pending(track.visit, buffer);
+    this.presence.pending(track.presence, buffer);
+    this.heat.pending(track.heat, buffer);
+    return buffer;
   }
 
   /** Provisional live occupancy per zone at `now`: tracks not (yet) known as staff, §5 definition. */

@@ -76,7 +76,7 @@ export function crossSide(px: number, py: number, qx: number, qy: number, sx: nu
 }
 
 /** Sign of the orientation of c relative to the directed segment a→b: 1 left, −1 right, 0 collinear. */
-export function orientation(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+function orientation(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
   const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
   return v > 0 ? 1 : v < 0 ? -1 : 0;
 }
@@ -101,80 +101,4 @@ export function segmentsIntersect(
   if (o2 === 0 && onSegment(ax, ay, bx, by, dx, dy)) return true;
   if (o3 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) return true;
   return o4 === 0 && onSegment(cx, cy, dx, dy, bx, by);
-}
-
-/** True when p is on any edge of the polygon. */
-export function onBoundary(poly: CompiledPolygon, px: number, py: number): boolean {
-  const { xs, ys } = poly;
-  const n = xs.length;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    if (onSegment(xs[j] as number, ys[j] as number, xs[i] as number, ys[i] as number, px, py)) return true;
-  }
-  return false;
-}
-
-function strictlyInside(poly: CompiledPolygon, px: number, py: number): boolean {
-  return pointInPolygon(poly, px, py) && !onBoundary(poly, px, py);
-}
-
-/** Points that lie strictly inside a polygon when it has any interior: centroids of corner triangles. */
-function interiorProbes(poly: CompiledPolygon): Point[] {
-  const { xs, ys } = poly;
-  const n = xs.length;
-  const probes: Point[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = (i + n - 1) % n;
-    const c = (i + 1) % n;
-    const x = ((xs[a] as number) + (xs[i] as number) + (xs[c] as number)) / 3;
-    const y = ((ys[a] as number) + (ys[i] as number) + (ys[c] as number)) / 3;
-    if (strictlyInside(poly, x, y)) probes.push([x, y]);
-  }
-  return probes;
-}
-
-/**
- * Whether the interiors of two polygons overlap (config validation refuses overlapping `area` zones, §5).
- * Zones that merely touch along an edge or at a corner do not overlap; a sample exactly on a shared edge
- * is inside both (boundary counts as inside), which the path builder resolves by start-time order.
- * Tests: a proper crossing of two edges, a corner or edge midpoint of one strictly inside the other, or
- * an interior probe of one strictly inside the other (catches identical polygons).
- */
-export function polygonsOverlap(a: CompiledPolygon, b: CompiledPolygon): boolean {
-  if (a.maxX <= b.minX || b.maxX <= a.minX || a.maxY <= b.minY || b.maxY <= a.minY) return false;
-  return properEdgeCrossing(a, b) || anyPointStrictlyInside(a, b) || anyPointStrictlyInside(b, a);
-}
-
-function properEdgeCrossing(a: CompiledPolygon, b: CompiledPolygon): boolean {
-  const na = a.xs.length;
-  const nb = b.xs.length;
-  for (let i = 0, j = na - 1; i < na; j = i++) {
-    const ax = a.xs[j] as number;
-    const ay = a.ys[j] as number;
-    const bx = a.xs[i] as number;
-    const by = a.ys[i] as number;
-    for (let k = 0, l = nb - 1; k < nb; l = k++) {
-      const cx = b.xs[l] as number;
-      const cy = b.ys[l] as number;
-      const dx = b.xs[k] as number;
-      const dy = b.ys[k] as number;
-      const o1 = orientation(ax, ay, bx, by, cx, cy);
-      const o2 = orientation(ax, ay, bx, by, dx, dy);
-      const o3 = orientation(cx, cy, dx, dy, ax, ay);
-      const o4 = orientation(cx, cy, dx, dy, bx, by);
-      if (o1 * o2 < 0 && o3 * o4 < 0) return true;
-    }
-  }
-  return false;
-}
-
-function anyPointStrictlyInside(of: CompiledPolygon, container: CompiledPolygon): boolean {
-  const { xs, ys } = of;
-  const n = xs.length;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const x = xs[i] as number;
-    const y = ys[i] as number;
-    if (strictlyInside(container, x, y)) return true;
-    if (strictlyInside(container, (x + (xs[j] as number)) / 2, (y + (ys[j] as number)) / 2)) return true;
-  }
-  return interiorProbes(of).some(([x, y]) => strictlyInside(container, x, y));
 }

@@ -25,8 +25,16 @@ export interface Group {
   size: number;
 }
 
+/** A component (sorted by time) as a group: counted in the bin of its earliest member. */
+function groupOf(component: readonly CountedCrossing[]): Group {
+  const first = component[0] as CountedCrossing;
+  return { line: first.line, direction: first.direction, t: first.t, size: component.length };
+}
+
 export class GroupLinker {
   private pending: CountedCrossing[] = [];
+  /** Changes whenever the pending crossings change. */
+  version = 0;
 
   constructor(
     private readonly windowS: number,
@@ -35,6 +43,7 @@ export class GroupLinker {
 
   add(crossing: CountedCrossing): void {
     this.pending.push(crossing);
+    this.version += 1;
   }
 
   /** Earliest time of a crossing not yet released (Infinity when none): bins before it can be finalized. */
@@ -52,20 +61,28 @@ export class GroupLinker {
       let newest = Number.NEGATIVE_INFINITY;
       for (const c of component) if (c.t > newest) newest = c.t;
       if (horizon === Number.POSITIVE_INFINITY || newest < horizon - this.windowS) {
-        const first = component[0] as CountedCrossing;
-        groups.push({ line: first.line, direction: first.direction, t: first.t, size: component.length });
+        groups.push(groupOf(component));
       } else {
         keep.push(...component);
       }
     }
+    if (keep.length !== this.pending.length) this.version += 1;
     this.pending = keep;
     return groups.sort((a, b) => a.t - b.t || a.line - b.line || a.direction - b.direction);
   }
 
+  /**
+   * The groups the pending crossings and `extra` (crossings of tracks still open, counted provisionally)
+   * form now, each in the bin of its earliest member; nothing is released.
+   */
+  provisional(extra: readonly CountedCrossing[]): Group[] {
+    return this.components([...this.pending, ...extra]).map(groupOf);
+  }
+
   /** Connected components, each sorted by time: per line and direction, a sweep over time and union-find. */
-  private components(): CountedCrossing[][] {
+  private components(crossings: readonly CountedCrossing[] = this.pending): CountedCrossing[][] {
     const byKey = new Map<number, CountedCrossing[]>();
-    for (const c of this.pending) {
+    for (const c of crossings) {
       const key = c.line * 2 + (c.direction === 1 ? 1 : 0);
       const list = byKey.get(key);
       if (list === undefined) byKey.set(key, [c]);

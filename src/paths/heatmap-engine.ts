@@ -89,8 +89,13 @@ export class HeatmapEngine {
     state.prevCell = -1;
   }
 
-  private flushRun(state: HeatState, sink: EngineSink): void {
+  /** What close() would emit now, leaving the state as it is (a track's figures as if it ended now). */
+  pending(state: HeatState, sink: EngineSink): void {
     if (state.runCell >= 0) sink.heat(state.runBin, state.runCell, state.runSeconds);
+  }
+
+  private flushRun(state: HeatState, sink: EngineSink): void {
+    this.pending(state, sink);
     state.runCell = -1;
     state.runSeconds = 0;
   }

@@ -70,7 +70,10 @@ export class LineEngine {
     state.hasPrev = true;
   }
 
-  /** The track ended: net-mode lines emit the track's net crossing, if any. */
+  /**
+   * The track ended: net-mode lines emit the track's net crossing, if any. It changes no state, so it
+   * also serves as "the net crossings if the track ended now".
+   */
   close(state: LineState, sink: EngineSink): void {
     for (let l = 0; l < this.lines.length; l++) {
       if ((this.lines[l] as Line).mode !== 'net') continue;

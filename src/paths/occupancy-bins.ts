@@ -22,6 +22,12 @@ export class OccupancyBin {
     this.segments.push(a, e, end > binEnd || closedEnd ? 1 : 0);
   }
 
+  /** Adds every interval of `other`, an OccupancyBin of the same bin (a bin composed of parts). */
+  addAll(other: OccupancyBin): void {
+    this.end += other.end;
+    for (const value of other.segments) this.segments.push(value);
+  }
+
   /**
    * Person-seconds inside during the bin, summed over the intervals in sorted order so that the same
    * intervals give the same bits whichever order they arrived in (live and offline agree exactly).

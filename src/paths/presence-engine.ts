@@ -54,11 +54,15 @@ export class PresenceEngine {
 
   /** The track ended: its last inside sample keeps it present for stale_s more. */
   close(state: PresenceState, sink: EngineSink): void {
+    this.pending(state, sink);
+    state.present.fill(0);
+  }
+
+  /** What close() would emit now, leaving the state as it is (a track's figures as if it ended now). */
+  pending(state: PresenceState, sink: EngineSink): void {
     for (let z = 0; z < this.zones.length; z++) {
-      if (state.present[z] === 1) {
+      if (state.present[z] === 1)
         sink.presence(z, state.runStart[z] as number, state.prevT + (this.zones[z] as Zone).staleS, true);
-        state.present[z] = 0;
-      }
     }
   }
 }

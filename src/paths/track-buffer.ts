@@ -37,6 +37,21 @@ export class TrackBuffer implements EngineSink {
     this.counteds.push(line, direction, t, x, y);
   }
 
+  /** A copy, for a track's figures as if it ended now (the engines' pending() add to it). */
+  copy(): TrackBuffer {
+    const copy = new TrackBuffer();
+    // A loop, not push(...): a track open for days holds more numbers than a call takes arguments.
+    const append = (into: number[], from: readonly number[]) => {
+      for (const value of from) into.push(value);
+    };
+    append(copy.visits, this.visits);
+    append(copy.presences, this.presences);
+    append(copy.heats, this.heats);
+    append(copy.crossings, this.crossings);
+    append(copy.counteds, this.counteds);
+    return copy;
+  }
+
   clear(): void {
     this.visits.length = 0;
     this.presences.length = 0;

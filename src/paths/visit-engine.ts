@@ -66,11 +66,14 @@ export class VisitEngine {
 
   /** The track ended: an open visit closes at its last inside sample (§5). */
   close(state: VisitState, sink: EngineSink): void {
+    this.pending(state, sink);
+    state.open.fill(0);
+  }
+
+  /** What close() would emit now, leaving the state as it is (a track's figures as if it ended now). */
+  pending(state: VisitState, sink: EngineSink): void {
     for (let z = 0; z < this.zones.length; z++) {
-      if (state.open[z] === 1) {
-        this.emit(z, state.start[z] as number, state.lastInside[z] as number, sink);
-        state.open[z] = 0;
-      }
+      if (state.open[z] === 1) this.emit(z, state.start[z] as number, state.lastInside[z] as number, sink);
     }
   }
 

@@ -16,9 +16,9 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parse } from 'yaml';
+import { type GatewayConfig, parseConfig } from '../../src/config/index.js';
 import { FloorAnalyzer } from '../../src/paths/analyzer.js';
-import { compileFloor, type FloorInput } from '../../src/paths/floor-model.js';
+import { compileFloor, type FloorModel } from '../../src/paths/floor-model.js';
 import { parseObsmatTracks, type TrackRow } from '../../src/paths/tracks-file.js';
 
 const samplesArg = process.argv.indexOf('--samples');
@@ -60,7 +60,7 @@ function measure(work: () => number): Measured {
 
 function zaraRun(): Measured {
   const dir = new URL('../fixtures/zara01/', import.meta.url);
-  const config = parse(readFileSync(new URL('config.yaml', dir), 'utf8'));
+  const config = parseConfig(readFileSync(new URL('config.yaml', dir), 'utf8'), 'zara01.yaml', { env: {} });
   const rows = parseObsmatTracks(readFileSync(new URL('obsmat.txt', dir), 'utf8'));
   const tracks = new Map<string, TrackRow[]>();
   for (const row of rows) tracks.set(row.id, [...(tracks.get(row.id) ?? []), row]);
@@ -70,8 +70,8 @@ function zaraRun(): Measured {
   return measure(() => runZara(config, tracks, copies));
 }
 
-function runZara(config: { floor: FloorInput }, tracks: Map<string, TrackRow[]>, copies: number): number {
-  const analyzer = new FloorAnalyzer(compileFloor(config.floor, {}, 60));
+function runZara(config: GatewayConfig, tracks: Map<string, TrackRow[]>, copies: number): number {
+  const analyzer = new FloorAnalyzer(compileFloor(config.floor, config.analysis, 60));
   for (let copy = 0; copy < copies; copy++) {
     const shift = copy * 3.7; // copies overlap in time: a crowded pavement
     for (const [id, samples] of tracks) {
@@ -128,13 +128,14 @@ function rng(seed: number): () => number {
   };
 }
 
-function demoFloor(): FloorInput {
-  const config = parse(readFileSync(new URL('../../config/default.yaml', import.meta.url), 'utf8'));
-  return config.floor;
+function demoModel(): FloorModel {
+  const file = new URL('../../config/default.yaml', import.meta.url);
+  const config = parseConfig(readFileSync(file, 'utf8'), 'default.yaml', { env: {} });
+  return compileFloor(config.floor, config.analysis, 60);
 }
 
 function demoLiveRun(concurrent: number): Measured & { zones: number; lines: number } {
-  const model = compileFloor(demoFloor(), {}, 60);
+  const model = demoModel();
   demoLive(model, concurrent, 100_000);
   return {
     ...measure(() => demoLive(model, concurrent, TARGET_SAMPLES)),
@@ -174,7 +175,7 @@ function demoLive(model: ReturnType<typeof compileFloor>, concurrent: number, ta
 }
 
 function memoryPerTrack(tracks: number, samplesEach: number): number {
-  const model = compileFloor(demoFloor(), {}, 60);
+  const model = demoModel();
   gc();
   const before = process.memoryUsage().heapUsed;
   const analyzer = new FloorAnalyzer(model, { trackTimeoutS: 1e9 });

@@ -1,26 +1,19 @@
 /**
- * `analyze` from files, through the two calls `omo-edge analyze` makes (readTracksFile, then analyze): the
- * zara01 obsmat and the same tracks written as CSV give the same figures; the output is deterministic to
- * the byte; --bin and --fps act.
+ * `analyze` from files, as the CLI runs it (read the file, analyze with the loaded config): the zara01 obsmat and the same tracks
+ * written as CSV give the same figures; the output is deterministic to the byte; --bin and --fps act.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { analyze } from '../../src/paths/analyze.js';
-import { readTracksFile, type TrackFormat } from '../../src/paths/tracks-file.js';
+import { loadConfig } from '../../src/config/index.js';
+import { analyzeFile } from '../paths/helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/zara01/${name}`, import.meta.url));
-const config = parse(readFileSync(fixture('config.yaml'), 'utf8'));
+const { config } = await loadConfig(fixture('config.yaml'), { env: {} });
 const work = mkdtempSync(join(tmpdir(), 'omo-analyze-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function analyzeFile(file: string, format: TrackFormat, options: { binS?: number; fps?: number } = {}) {
-  const tracks = await readTracksFile(file, format, options.fps);
-  return analyze({ floor: config.floor, analysis: config.analysis, tracks }, { binS: options.binS });
-}
 
 describe('analyze from track files', () => {
   it('obsmat and the same samples as CSV (header, shuffled rows) give identical JSON', async () => {
@@ -33,15 +26,15 @@ describe('analyze from track files', () => {
     const shuffled = rows.map((row, i) => ({ row, key: (i * 7919) % rows.length })).sort((a, b) => a.key - b.key);
     const csv = join(work, 'zara01.csv');
     writeFileSync(csv, `t,id,x,y\n${shuffled.map((r) => r.row).join('\n')}\n`);
-    const fromObsmat = await analyzeFile(fixture('obsmat.txt'), 'obsmat');
-    const fromCsv = await analyzeFile(csv, 'csv');
+    const fromObsmat = await analyzeFile(config, fixture('obsmat.txt'), 'obsmat');
+    const fromCsv = await analyzeFile(config, csv, 'csv');
     expect(JSON.stringify(fromCsv)).toBe(JSON.stringify(fromObsmat));
     expect(fromObsmat).toMatchObject({ tracks: 148, samples: 5024, staff_tracks: 0 });
   });
 
   it('prints the same bytes on every run, with every required key', async () => {
-    const a = JSON.stringify(await analyzeFile(fixture('obsmat.txt'), 'obsmat'));
-    const b = JSON.stringify(await analyzeFile(fixture('obsmat.txt'), 'obsmat'));
+    const a = JSON.stringify(await analyzeFile(config, fixture('obsmat.txt'), 'obsmat'));
+    const b = JSON.stringify(await analyzeFile(config, fixture('obsmat.txt'), 'obsmat'));
     expect(a).toBe(b);
     const result = JSON.parse(a);
     for (const key of [
@@ -73,14 +66,14 @@ describe('analyze from track files', () => {
   });
 
   it('--bin sets the occupancy bins, --fps the frame clock', async () => {
-    const byFive = await analyzeFile(fixture('obsmat.txt'), 'obsmat', { binS: 300 });
+    const byFive = await analyzeFile(config, fixture('obsmat.txt'), 'obsmat', { binS: 300 });
     expect(byFive.occupancy.shop_door?.map((b) => b.bin_start)).toEqual([
       '1970-01-01T00:00:00.000Z',
       '1970-01-01T00:05:00.000Z',
     ]);
-    const slow = await analyzeFile(fixture('obsmat.txt'), 'obsmat', { fps: 2.5 });
+    const slow = await analyzeFile(config, fixture('obsmat.txt'), 'obsmat', { fps: 2.5 });
     // Ten times slower clock: the same people stay ten times longer.
-    const normal = await analyzeFile(fixture('obsmat.txt'), 'obsmat');
+    const normal = await analyzeFile(config, fixture('obsmat.txt'), 'obsmat');
     expect(slow.zones.pavement_centre?.dwell_s.total).toBeCloseTo(
       (normal.zones.pavement_centre?.dwell_s.total ?? 0) * 10,
       6,
@@ -90,6 +83,6 @@ describe('analyze from track files', () => {
   it('a bad row is an error naming the file and line', async () => {
     const bad = join(work, 'bad.csv');
     writeFileSync(bad, 't,id,x,y\n0,a,1,1\n0.4,a,one,1\n');
-    await expect(analyzeFile(bad, 'csv')).rejects.toThrow(`${bad} line 3: x is not a finite number ("one")`);
+    await expect(analyzeFile(config, bad, 'csv')).rejects.toThrow(`${bad} line 3: x is not a finite number ("one")`);
   });
 });

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { analyze } from '../../src/paths/analyze.js';
-import { readTracksFile } from '../../src/paths/tracks-file.js';
 import { type RunningStart, runCli, spawnStart } from '../helpers/cli.js';
 import { makeDataDir, metricValue, parseMetrics, waitFor, writeConfigFile } from '../helpers/gateway.js';
+import { analyzeFile } from '../paths/helpers.js';
 import { ZARA_YAML } from '../paths/live/zara01-views.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/zara01/${name}`, import.meta.url));
@@ -70,8 +69,7 @@ describe('E2E: omo-edge analyze', () => {
     }
     // And the figures are those of the engines over the file.
     const { config } = await loadConfig(fixture('config.yaml'));
-    const tracks = await readTracksFile(fixture('obsmat.txt'), 'obsmat');
-    const expected = analyze({ floor: config.floor, analysis: config.analysis, tracks });
+    const expected = await analyzeFile(config, fixture('obsmat.txt'), 'obsmat');
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseConfig } from '../../src/config/index.js';
 import { type AnalyzeResult, analyze } from '../../src/paths/analyze.js';
 import { parseObsmatTracks } from '../../src/paths/tracks-file.js';
 import {
@@ -81,7 +82,9 @@ function bruteForce(config: typeof baseConfig): Expected {
   return { customers, staff: allTracks.size - customers.size, visits, crossings, paths, heat };
 }
 
-function run(config: typeof baseConfig): AnalyzeResult {
+/** `analyze` with the (mutated) YAML passed through the config loader, as the CLI does. */
+function run(yaml: typeof baseConfig): AnalyzeResult {
+  const config = parseConfig(JSON.stringify(yaml), 'zara01.json', { env: {} });
   return analyze(
     { floor: config.floor, analysis: config.analysis, tracks: parseObsmatTracks(obsmat) },
     { binS: BIN_S },

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compilePolygon,
-  crossSide,
-  pointInPolygon,
-  polygonsOverlap,
-  segmentsIntersect,
-} from '../../src/paths/geometry.js';
+import { compilePolygon, crossSide, pointInPolygon, segmentsIntersect } from '../../src/paths/geometry.js';
 
 const square = compilePolygon([
   [0, 0],
@@ -101,34 +95,5 @@ describe('side of a line and segment intersection', () => {
     expect(segmentsIntersect(0, 0, 1, 0, 2, 0, 3, 0)).toBe(false);
     expect(segmentsIntersect(0, 0, 2, 0, 1, 0, 3, 0)).toBe(true);
     expect(segmentsIntersect(0, 0, 1, 0, 0, 1, 1, 1)).toBe(false);
-  });
-});
-
-describe('polygonsOverlap (for refusing overlapping area zones)', () => {
-  const at = (x: number, y: number, s = 2) =>
-    compilePolygon([
-      [x, y],
-      [x + s, y],
-      [x + s, y + s],
-      [x, y + s],
-    ]);
-  it('shared edges and corners are not overlaps; shared area is', () => {
-    expect(polygonsOverlap(at(0, 0), at(2, 0))).toBe(false);
-    expect(polygonsOverlap(at(0, 0), at(2, 2))).toBe(false);
-    expect(polygonsOverlap(at(0, 0), at(5, 5))).toBe(false);
-    expect(polygonsOverlap(at(0, 0), at(1, 1))).toBe(true);
-    expect(polygonsOverlap(at(0, 0), at(0, 0))).toBe(true);
-    expect(polygonsOverlap(at(0, 0, 4), at(1, 1, 1))).toBe(true); // one inside the other
-    expect(
-      polygonsOverlap(
-        at(0, 0),
-        compilePolygon([
-          [1, -1],
-          [1.5, -1],
-          [1.5, 3],
-          [1, 3],
-        ]),
-      ),
-    ).toBe(true); // a bar across
   });
 });

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FloorAnalyzer } from '../../src/paths/analyzer.js';
-import { compileFloor } from '../../src/paths/floor-model.js';
 import { cellOf, heatGrid } from '../../src/paths/heatmap-engine.js';
-import { run, track } from './helpers.js';
+import { modelOf, run, track } from './helpers.js';
 
 // Bounds 2 m × 1 m, 0.5 m cells: 4 columns, 2 rows; row 0 at y = 0.
 const small = { bounds: { min: [0, 0] as [number, number], max: [2, 1] as [number, number] }, heatmap_cell_m: 0.5 };
 
 describe('§5 Heatmap', () => {
   it('cells are half-open, and the far edges of the bounds belong to the last row and column', () => {
-    const grid = heatGrid(compileFloor(small));
+    const grid = heatGrid(modelOf(small));
     expect([grid.cols, grid.rows]).toEqual([4, 2]);
     expect(cellOf(grid, 0, 0)).toBe(0);
     expect(cellOf(grid, 0.4999, 0)).toBe(0);
@@ -22,8 +21,8 @@ describe('§5 Heatmap', () => {
   });
 
   it('a grid that does not divide the bounds gets a partial last column; float noise adds none', () => {
-    expect(heatGrid(compileFloor({ bounds: { min: [0, 0], max: [1.1, 1] }, heatmap_cell_m: 0.5 })).cols).toBe(3);
-    expect(heatGrid(compileFloor({ bounds: { min: [0, 0], max: [1.1, 0.7] }, heatmap_cell_m: 0.1 }))).toMatchObject({
+    expect(heatGrid(modelOf({ bounds: { min: [0, 0], max: [1.1, 1] }, heatmap_cell_m: 0.5 })).cols).toBe(3);
+    expect(heatGrid(modelOf({ bounds: { min: [0, 0], max: [1.1, 0.7] }, heatmap_cell_m: 0.1 }))).toMatchObject({
       cols: 11,
       rows: 7,
     });
@@ -56,7 +55,7 @@ describe('§5 Heatmap', () => {
   });
 
   it('heatmap seconds fall in the bin of t_i', () => {
-    const analyzer = new FloorAnalyzer(compileFloor(small, {}, 10));
+    const analyzer = new FloorAnalyzer(modelOf(small, {}, 10));
     for (const [t, x] of [
       [9, 0.1],
       [11, 0.1],

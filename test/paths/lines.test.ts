@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FloorAnalyzer } from '../../src/paths/analyzer.js';
-import { compileFloor } from '../../src/paths/floor-model.js';
-import { run, track } from './helpers.js';
+import { modelOf, run, track } from './helpers.js';
 
 // P = (5, 0) → Q = (5, 10): walking from P to Q, left is −x, so moving from x > 5 to x < 5 is "in".
 const door = (mode: 'net' | 'every') => ({
@@ -83,7 +82,7 @@ describe('§5 Line crossing', () => {
   });
 
   it('the crossing is timed at the later sample and placed where the step meets the line', () => {
-    const model = compileFloor({ bounds: { min: [0, 0], max: [20, 20] }, lines: door('every').lines }, {}, 10);
+    const model = modelOf({ lines: door('every').lines }, {}, 10);
     const analyzer = new FloorAnalyzer(model);
     for (const [t, x, y] of [
       [9.5, 7, 2],

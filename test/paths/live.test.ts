@@ -3,18 +3,14 @@
  * watermark advancing every frame and tracks ending by the stale timeout, must give the figures of the
  * offline run — bins are released only when final.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { BinData } from '../../src/paths/aggregator.js';
 import { analyze, summarizeRun } from '../../src/paths/analyze.js';
 import { FloorAnalyzer } from '../../src/paths/analyzer.js';
 import { compileFloor } from '../../src/paths/floor-model.js';
-import { parseObsmatTracks } from '../../src/paths/tracks-file.js';
+import { zaraRows as rows, zaraConfig } from './live/zara01-views.js';
 
-const dir = new URL('../fixtures/zara01/', import.meta.url);
-const config = parse(readFileSync(new URL('config.yaml', dir), 'utf8'));
-const rows = parseObsmatTracks(readFileSync(new URL('obsmat.txt', dir), 'utf8'));
+const config = zaraConfig();
 
 describe('live analysis equals offline analysis (event time, not arrival)', () => {
   it('zara01 interleaved by time, released bin by bin', () => {
@@ -49,7 +45,7 @@ describe('live analysis equals offline analysis (event time, not arrival)', () =
   });
 
   it('refuses a sample older than its track’s newest, and non-finite values', () => {
-    const analyzer = new FloorAnalyzer(compileFloor(config.floor));
+    const analyzer = new FloorAnalyzer(compileFloor(config.floor, config.analysis));
     expect(analyzer.push('cam1', '1', 10, 0, 10)).toBe(true);
     expect(analyzer.push('cam1', '1', 10, 0, 10.1)).toBe(true);
     expect(analyzer.push('cam1', '1', 9.9, 0, 10)).toBe(false);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FloorAnalyzer } from '../../src/paths/analyzer.js';
-import { compileFloor } from '../../src/paths/floor-model.js';
-import { rect, run, track } from './helpers.js';
+import { modelOf, rect, run, track } from './helpers.js';
 
 const shop = {
   zones: [
@@ -46,7 +45,7 @@ describe('§5 Staff', () => {
   });
 
   it('live: a track known as staff stops holding figures and no longer delays bins', () => {
-    const model = compileFloor({ bounds: { min: [0, 0], max: [20, 20] }, ...shop }, {}, 10);
+    const model = modelOf(shop, {}, 10);
     const analyzer = new FloorAnalyzer(model, { trackTimeoutS: 60 });
     analyzer.push('cam', 's', 0, 1, 5);
     analyzer.push('cam', 's', 1, 6, 5);

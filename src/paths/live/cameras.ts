@@ -49,8 +49,14 @@ export class CameraMap {
     return entry.homography === undefined ? { problem: entry.problem } : { matrix: entry.homography };
   }
 
-  toFloor(matrix: Matrix3, u: number, v: number): [number, number] {
-    return applyHomography(matrix, u, v);
+  /** People a camera reports in image pixels, in floor metres; or why they cannot be placed. */
+  toFloor<P extends { x: number; y: number }>(camera: string, people: readonly P[]): P[] | { problem: string } {
+    const homography = this.homography(camera);
+    if ('problem' in homography) return homography;
+    return people.map((person) => {
+      const [x, y] = applyHomography(homography.matrix, person.x, person.y);
+      return { ...person, x, y };
+    });
   }
 
   /** Whether two cameras can see one person at about the same time and place (cached per pair). */

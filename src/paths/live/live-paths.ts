@@ -5,23 +5,24 @@
  * bin to `onBin`, and live occupancy per zone to MQTT (retained) and `currentOccupancy()`.
  *
  * Event time throughout: the watermark is the newest reading's `ts` minus `ingest.watermark_s`, frames are
- * processed in `ts` order once it passes them, and bins are released only when final — so a replayed day
- * gives the figures of the live day, whatever the arrival timing. The timer only decides how often bins
- * and occupancy go out.
+ * processed in `ts` order once it passes them, and bins go out when final or `analysis.max_hold_s` after
+ * their end, revised if needed (src/paths/bin-release.ts) — so a replayed day gives the figures of the
+ * live day, whatever the arrival timing. The timer only decides how often bins and occupancy go out.
  */
 import type { BusEvents, EventBus } from '../../bus.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { createLogger } from '../../log.js';
 import type { Registry } from '../../metrics.js';
 import type { BinData } from '../aggregator.js';
-import { FloorAnalyzer, type TrackHandle } from '../analyzer.js';
+import { FloorAnalyzer } from '../analyzer.js';
 import { compileFloor, type FloorModel } from '../floor-model.js';
 import { CameraMap } from './cameras.js';
 import { FrameQueue } from './frame-queue.js';
-import { type JourneyInput, journeyOptions } from './journey-options.js';
+import { type JourneyConfig, journeyOptions } from './journey-options.js';
 import { type FramePerson, JourneyStitcher } from './journey-stitcher.js';
-import type { Journey, StitchCounts } from './journey-types.js';
-import { type LiveMetrics, liveMetrics } from './live-metrics.js';
+import { journeyTracks } from './journey-tracks.js';
+import type { StitchCounts } from './journey-types.js';
+import { countProgress, type LiveMetrics, liveMetrics, NO_PROGRESS, type Progress } from './live-metrics.js';
 import { OccupancyPublisher, type OccupancySnapshot, type Publish } from './occupancy.js';
 
 const log = createLogger('omo:paths');
@@ -33,12 +34,15 @@ export interface LivePathsOptions {
   metrics: Registry;
   /** Publishes from the gateway itself (the broker's publish); used for retained occupancy. */
   publish: Publish;
-  /** Every final bin, oldest first, exactly once (the aggregate store writes it). */
+  /**
+   * Every bin that goes out, oldest first (the aggregate store writes it): once when final or held
+   * `analysis.max_hold_s`, then again, `revised`, each time a track open back then changes its figures.
+   */
   onBin(bin: BinData, model: FloorModel): void;
   /** Gateway clock, epoch ms; only paces occupancy messages. */
   now?: () => number;
-  /** Stitching settings (config `analysis.journeys` once the schema has it); defaults in journey-options.ts. */
-  journeys?: JourneyInput;
+  /** Stitching settings; default (and what the gateway passes) `config.analysis.journeys`. */
+  journeys?: JourneyConfig;
   /** How often bins are released and occupancy refreshed, ms. Default 1000. */
   tickMs?: number;
   /** Shortest time between two occupancy messages of one zone, ms. Default 1000. */
@@ -51,10 +55,9 @@ interface Running {
   stitcher: JourneyStitcher;
   cameras: CameraMap;
   queue: FrameQueue;
-  handles: Map<Journey, TrackHandle>;
   occupancy: OccupancyPublisher;
   metrics: LiveMetrics;
-  counted: StitchCounts;
+  counted: Progress;
   /** Newest reading's event time and the watermark released up to, epoch ms. */
   newestTs: number;
   watermarkTs: number;
@@ -89,28 +92,15 @@ export class LivePaths {
     if (this.running !== undefined) return;
     this.stopped = undefined;
     const { config, bus, metrics, publish } = this.options;
-    const journeys = journeyOptions(this.options.journeys);
+    const journeys = journeyOptions(this.options.journeys ?? config.analysis.journeys);
     const model = compileFloor(config.floor, config.analysis);
     // The stitcher ends journeys itself; the analyzer's own timeout is only a backstop behind it.
-    const analyzer = new FloorAnalyzer(model, { trackTimeoutS: journeys.maxGapS + 1 });
-    const cameras = new CameraMap(config.devices, journeys.gateM);
-    const handles = new Map<Journey, TrackHandle>();
-    const stitcher = new JourneyStitcher(journeys, cameras, {
-      sample(journey, t, x, y) {
-        let handle = handles.get(journey);
-        if (handle === undefined) {
-          handle = analyzer.track('journeys', journey.id, t);
-          handles.set(journey, handle);
-        }
-        analyzer.pushTo(handle, t, x, y);
-      },
-      end(journey) {
-        const handle = handles.get(journey);
-        if (handle === undefined) return;
-        handles.delete(journey);
-        analyzer.closeTrack(handle);
-      },
+    const analyzer = new FloorAnalyzer(model, {
+      trackTimeoutS: journeys.maxGapS + 1,
+      maxHoldS: config.analysis.max_hold_s,
     });
+    const cameras = new CameraMap(config.devices, journeys.gateM);
+    const stitcher = new JourneyStitcher(journeys, cameras, journeyTracks(analyzer));
     const tickMs = this.options.tickMs ?? 1000;
     const occupancy = new OccupancyPublisher(
       model.zones,
@@ -125,10 +115,9 @@ export class LivePaths {
       stitcher,
       cameras,
       queue: new FrameQueue(),
-      handles,
       occupancy,
       metrics: liveMetrics(metrics),
-      counted: { tracks: 0, journeys: 0, overlap: 0, handover: 0 },
+      counted: NO_PROGRESS,
       newestTs: Number.NEGATIVE_INFINITY,
       watermarkTs: Number.NEGATIVE_INFINITY,
       timer: setInterval(() => this.advance(), tickMs).unref(),
@@ -159,10 +148,21 @@ export class LivePaths {
     const binMs = running.model.binS * 1000;
     for (const bin of flushed) bin.partial = (bin.index + 1) * binMs > watermarkTs;
     this.deliver(running, flushed);
-    this.countStitching(running);
+    this.countProgress(running);
     running.occupancy.clear();
     this.running = undefined;
     this.stopped = running;
+  }
+
+  /**
+   * Event time (epoch ms, a bin edge) up to which bins have gone out to onBin: every bin ending at or
+   * before it is in the store — final, or revisable for a while if a track that touched it was still
+   * open (§5 "Final figures on time") — and no bin after it is. Undefined before the first bin went out
+   * and when not running. HQ reports it as `final_until` and leaves later bins out.
+   */
+  finalUntil(): number | undefined {
+    const releasedUntil = this.running?.analyzer.release.releasedUntil;
+    return releasedUntil === undefined || !Number.isFinite(releasedUntil) ? undefined : releasedUntil * 1000;
   }
 
   /** Occupancy per zone at the watermark (dashboard, HQ API); all zeros with ts null before any frame. */
@@ -180,24 +180,18 @@ export class LivePaths {
     // Samples held by undecided tracks still have to reach the engines: no bin closes before them.
     this.deliver(running, running.analyzer.advance(Math.min(watermarkS, running.stitcher.horizon())));
     running.occupancy.update(running.analyzer.currentOccupancy(watermarkS), Math.round(running.watermarkTs));
-    this.countStitching(running);
+    this.countProgress(running);
   }
 
   private onTracks(event: BusEvents['cameraTracks']): void {
     const running = this.running;
     if (running === undefined) return;
-    let people: readonly FramePerson[] = event.people;
-    if (event.space === 'image') {
-      const homography = running.cameras.homography(event.deviceId);
-      if ('problem' in homography) {
-        running.metrics.dropped.inc({ reason: 'no_calibration' });
-        this.warnOnce(running, event.deviceId, `image-space tracks dropped: ${homography.problem}`);
-        return;
-      }
-      people = event.people.map(({ id, x, y }) => {
-        const [fx, fy] = running.cameras.toFloor(homography.matrix, x, y);
-        return { id, x: fx, y: fy };
-      });
+    const people: readonly FramePerson[] | { problem: string } =
+      event.space === 'image' ? running.cameras.toFloor(event.deviceId, event.people) : event.people;
+    if ('problem' in people) {
+      running.metrics.dropped.inc({ reason: 'no_calibration' });
+      this.warnOnce(running, event.deviceId, `image-space tracks dropped: ${people.problem}`);
+      return;
     }
     if (!running.queue.push({ camera: event.deviceId, ts: event.ts, people })) {
       running.metrics.dropped.inc({ reason: 'late' });
@@ -219,7 +213,7 @@ export class LivePaths {
 
   private deliver(running: Running, bins: readonly BinData[]): void {
     for (const bin of bins) {
-      running.metrics.bins.inc();
+      running.metrics.bins.inc({ kind: bin.revised ? 'revised' : 'first' });
       try {
         this.options.onBin(bin, running.model);
       } catch (error) {
@@ -229,14 +223,14 @@ export class LivePaths {
     }
   }
 
-  private countStitching(running: Running): void {
-    const now = running.stitcher.counts;
-    const before = running.counted;
-    running.metrics.journeys.inc(now.journeys - before.journeys);
-    running.metrics.stitched.inc({ how: 'overlap' }, now.overlap - before.overlap);
-    running.metrics.stitched.inc({ how: 'handover' }, now.handover - before.handover);
-    running.metrics.activeJourneys.set(running.stitcher.activeJourneys());
-    running.counted = { ...now };
+  private countProgress(running: Running): void {
+    const { stitcher, analyzer } = running;
+    running.counted = countProgress(running.metrics, running.counted, {
+      ...stitcher.counts,
+      ...analyzer.release.counts,
+      activeJourneys: stitcher.activeJourneys(),
+      revisableBins: analyzer.release.revisableBins,
+    });
   }
 
   private warnOnce(running: Running, camera: string, message: string): void {

@@ -7,8 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '../../../src/config/schema.js';
 import { CameraMap } from '../../../src/paths/live/cameras.js';
-import { JOURNEY_DEFAULTS, journeyOptions } from '../../../src/paths/live/journey-options.js';
+import { journeyOptions } from '../../../src/paths/live/journey-options.js';
 import { JourneyStitcher } from '../../../src/paths/live/journey-stitcher.js';
+import { configOf } from '../helpers.js';
+
+/** The stitching settings of a config that leaves them to the schema's defaults (`max_gap_s` aside). */
+const options = (maxGapS?: number) =>
+  journeyOptions(configOf({}, maxGapS === undefined ? {} : { journeys: { max_gap_s: maxGapS } }).analysis.journeys);
 
 type Position = (t: number) => [number, number] | undefined;
 interface Camera {
@@ -37,7 +42,7 @@ function run(people: Position[], cameras: Camera[], seconds = 30): Run {
     },
     end: (journey: { id: string }) => void result.ended.push(journey.id),
   };
-  result.stitcher = new JourneyStitcher(journeyOptions(), new CameraMap(devices, JOURNEY_DEFAULTS.gateM), sink);
+  result.stitcher = new JourneyStitcher(options(), new CameraMap(devices, options().gateM), sink);
   const ids = cameras.map(() => new Map<number, { id: string; last: number }>());
   let next = 100;
   const frames: [number, Camera, number][] = [];
@@ -129,7 +134,7 @@ describe('journey stitching', () => {
 
   it('holds back an undecided track’s samples: horizon is its first sample until it is decided', () => {
     const samples: number[] = [];
-    const stitcher = new JourneyStitcher(journeyOptions(), new CameraMap(devices, 1), {
+    const stitcher = new JourneyStitcher(options(), new CameraMap(devices, 1), {
       sample: (_journey, t) => void samples.push(t),
       end: () => undefined,
     });
@@ -148,7 +153,7 @@ describe('journey stitching', () => {
 
   it('ends a journey max_gap_s after its last sample, at the next frame', () => {
     const ended: number[] = [];
-    const stitcher = new JourneyStitcher(journeyOptions({ max_gap_s: 3 }), new CameraMap(devices, 1), {
+    const stitcher = new JourneyStitcher(options(3), new CameraMap(devices, 1), {
       sample: () => undefined,
       end: () => void ended.push(now),
     });
@@ -161,7 +166,7 @@ describe('journey stitching', () => {
   });
 
   it('refuses a frame older than one already processed', () => {
-    const stitcher = new JourneyStitcher(journeyOptions(), new CameraMap(devices, 1), {
+    const stitcher = new JourneyStitcher(options(), new CameraMap(devices, 1), {
       sample: () => undefined,
       end: () => undefined,
     });
@@ -171,12 +176,16 @@ describe('journey stitching', () => {
 });
 
 describe('journey options', () => {
-  it('fills defaults and names the key of a value out of bounds', () => {
-    expect(journeyOptions()).toEqual({ gateM: 1, minOverlapS: 1, maxGapS: 2, maxSpeedMS: 2.5 });
-    expect(journeyOptions({ gate_m: 0.5 }).gateM).toBe(0.5);
-    expect(() => journeyOptions({ gate_m: 0 })).toThrow(
-      'analysis.journeys.gate_m must be a number from 0.05 to 10, got 0',
+  it('come from the config schema: defaults filled in, a value out of bounds refused naming the key', () => {
+    expect(journeyOptions(configOf({}).analysis.journeys)).toEqual({
+      gateM: 1,
+      minOverlapS: 1,
+      maxGapS: 2,
+      maxSpeedMS: 2.5,
+    });
+    expect(journeyOptions(configOf({}, { journeys: { gate_m: 0.5 } }).analysis.journeys).gateM).toBe(0.5);
+    expect(() => configOf({}, { journeys: { gate_m: 0 } })).toThrow(
+      /analysis\.journeys\.gate_m = 0: must be at least 0\.05/,
     );
-    expect(() => journeyOptions({ max_gap_s: Number.NaN })).toThrow('analysis.journeys.max_gap_s');
   });
 });
