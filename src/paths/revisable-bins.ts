@@ -18,15 +18,10 @@ import type { CountedCrossing } from './groups.js';
 /** A track, by identity (the analyzer's TrackHandle). */
 export type TrackKey = object;
 
-interface Kept {
-  part: BinPart;
-  /** The track is still open: the part is provisional (its crossings are not in the group linker yet). */
-  open: boolean;
-}
-
 interface Revisable {
   base: BinData;
-  parts: Map<TrackKey, Kept>;
+  /** Per track; a part whose track is still `open` is provisional (its crossings are not in the group linker yet). */
+  parts: Map<TrackKey, BinPart>;
   /** groupsIn then groupsOut as last handed on; null before the first time. */
   sentGroups: Int32Array | null;
   dirty: boolean;
@@ -84,14 +79,15 @@ export class RevisableBins {
       bin.dirty = true;
       return;
     }
-    bin.parts.set(track, { part, open });
+    part.open = open;
+    bin.parts.set(track, part);
     let set = this.byTrack.get(track);
     if (set === undefined) {
       set = new Set();
       this.byTrack.set(track, set);
     }
     set.add(index);
-    if (before === undefined || !before.part.equals(part)) bin.dirty = true;
+    if (before === undefined || !before.equals(part)) bin.dirty = true;
   }
 
   /** The track is done with (ended, or staff): forgets which bins it has parts in. */
@@ -103,7 +99,7 @@ export class RevisableBins {
   openCrossings(): CountedCrossing[] {
     const out: CountedCrossing[] = [];
     for (const bin of this.bins.values())
-      for (const kept of bin.parts.values()) if (kept.open) out.push(...kept.part.crossings());
+      for (const part of bin.parts.values()) if (part.open) out.push(...part.crossings());
     return out;
   }
 
@@ -123,8 +119,8 @@ export class RevisableBins {
         bin.sentGroups = counts;
       }
       if ((index + 1) * this.binS > settledUntil) continue;
-      for (const [track, kept] of bin.parts) {
-        if (kept.open) frozen += 1;
+      for (const [track, part] of bin.parts) {
+        if (part.open) frozen += 1;
         this.byTrack.get(track)?.delete(index);
       }
       this.bins.delete(index);
@@ -138,7 +134,7 @@ export class RevisableBins {
     let bytes = 0;
     for (const bin of this.bins.values()) {
       bytes += 400 + (bin.base.heat?.byteLength ?? 0);
-      for (const kept of bin.parts.values()) bytes += kept.part.heldBytes();
+      for (const part of bin.parts.values()) bytes += part.heldBytes();
     }
     return bytes;
   }
@@ -146,7 +142,7 @@ export class RevisableBins {
   private compose(index: number, bin: Revisable, groups: Int32Array): BinData {
     const data = this.empty(index);
     data.addAll(bin.base);
-    for (const kept of bin.parts.values()) kept.part.addTo(data, this.binS);
+    for (const part of bin.parts.values()) part.addTo(data, this.binS);
     const lines = data.groupsIn.length;
     data.groupsIn.set(groups.subarray(0, lines));
     data.groupsOut.set(groups.subarray(lines));
