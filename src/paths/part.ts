@@ -1,6 +1,7 @@
 /**
- * The paths part: camera tracks → journeys stitched across cameras → the §5 engines; every final bin is
- * written to the aggregate store (and staged for the uplink), live occupancy is published retained on
+ * The paths part: camera tracks → journeys stitched across cameras → the §5 engines; every bin that goes
+ * out — final, held at most `analysis.max_hold_s`, or revised (a replacement the store writes over the
+ * bin, staging a new uplink revision) — is written to the aggregate store (and staged for the uplink), live occupancy is published retained on
  * `omo/gateway/occupancy/<zone>`, and HQ reads the figures through the routes added here.
  */
 import { pathBinRecordFromBinData } from '../aggregate/records.js';
@@ -16,7 +17,6 @@ export const pathsPart: PartFactory = ({ config, bus, metrics, clock, publish, l
     config,
     bus,
     metrics,
-    journeys: config.analysis.journeys,
     now: () => clock.now(),
     publish,
     onBin: (bin, model) => {

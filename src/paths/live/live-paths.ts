@@ -18,7 +18,7 @@ import { FloorAnalyzer } from '../analyzer.js';
 import { compileFloor, type FloorModel } from '../floor-model.js';
 import { CameraMap } from './cameras.js';
 import { FrameQueue } from './frame-queue.js';
-import { type JourneyConfig, journeyOptions } from './journey-options.js';
+import { journeyOptions } from './journey-options.js';
 import { type FramePerson, JourneyStitcher } from './journey-stitcher.js';
 import { journeyTracks } from './journey-tracks.js';
 import type { StitchCounts } from './journey-types.js';
@@ -41,8 +41,6 @@ export interface LivePathsOptions {
   onBin(bin: BinData, model: FloorModel): void;
   /** Gateway clock, epoch ms; only paces occupancy messages. */
   now?: () => number;
-  /** Stitching settings; default (and what the gateway passes) `config.analysis.journeys`. */
-  journeys?: JourneyConfig;
   /** How often bins are released and occupancy refreshed, ms. Default 1000. */
   tickMs?: number;
   /** Shortest time between two occupancy messages of one zone, ms. Default 1000. */
@@ -92,7 +90,7 @@ export class LivePaths {
     if (this.running !== undefined) return;
     this.stopped = undefined;
     const { config, bus, metrics, publish } = this.options;
-    const journeys = journeyOptions(this.options.journeys ?? config.analysis.journeys);
+    const journeys = journeyOptions(config.analysis.journeys);
     const model = compileFloor(config.floor, config.analysis);
     // The stitcher ends journeys itself; the analyzer's own timeout is only a backstop behind it.
     const analyzer = new FloorAnalyzer(model, {
