@@ -1,8 +1,7 @@
 /**
- * `omo-edge analyze --config FILE --tracks FILE [--format csv|obsmat] [--bin S] [--fps N] [--json]`
- * (ARCHITECTURE §9, issue 3 "Offline"): the live engines over a whole track file. With --json it prints
- * the raw (not k-anonymised) figures as JSON, byte for byte the same on every run; without, a summary.
- * Progress goes to stderr for big files, so stdout stays the result alone.
+ * `omo-edge analyze` (ARCHITECTURE §9, issue 3 "Offline"; what it does for a user is its usage below):
+ * readTracksFile, then the live engines over the whole file (src/paths/analyze.ts). Progress goes to
+ * stderr for big files, so stdout stays the result alone.
  */
 import { stat } from 'node:fs/promises';
 import { profileKinds } from '../../devices/index.js';
@@ -10,6 +9,7 @@ import { loadConfig } from '../config/index.js';
 import { type AnalyzeResult, analyze } from '../paths/analyze.js';
 import { readTracksFile, type TrackFormat } from '../paths/tracks-file.js';
 import { configPath, integerOption, numberOption, parse, printJson, printRows, UsageError } from './args.js';
+import { type CliCommand, CONFIG_OPTION, JSON_OPTION, type OptionHelp } from './usage.js';
 
 /** Files above this size get progress lines on stderr (a day of a busy store is hundreds of MB). */
 const BIG_FILE_BYTES = 20 * 1024 * 1024;
@@ -19,7 +19,29 @@ export function trackFormat(value: string | undefined): TrackFormat {
   throw new UsageError(`--format must be csv or obsmat, got "${value}"`);
 }
 
-export async function analyzeCommand(argv: string[]): Promise<number> {
+/** The track-file options analyze and replay share. */
+export const TRACK_FILE_OPTIONS: readonly OptionHelp[] = [
+  ['--tracks FILE', 'the track file: CSV t,id,x,y (seconds, any id, floor metres; header optional) or obsmat'],
+  ['--format csv|obsmat', 'the file format (default csv); obsmat is OpenTraj ETH/UCY (frame, id, x, z, y, …)'],
+  ['--fps N', 'obsmat frame clock, frames per second (default 25); not used for csv'],
+];
+
+export const analyzeCommand: CliCommand = {
+  synopsis: ['analyze --tracks FILE [--config FILE] [--format csv|obsmat] [--bin S] [--fps N] [--json]'],
+  about: `Runs the gateway's path analysis over a whole track file, offline, with the floor (zones, lines,
+    heatmap) of the config: visits and dwell per zone, line counts, transitions, paths, heatmap, occupancy
+    and queues. With --json it prints the raw (not k-anonymised) figures as JSON, byte for byte the same
+    on every run; without, a summary table. Big files report progress on stderr.`,
+  options: [
+    ...TRACK_FILE_OPTIONS,
+    CONFIG_OPTION,
+    ['--bin S', 'bin length in seconds for occupancy and queues (default analysis.bin_s)'],
+    JSON_OPTION,
+  ],
+  run: analyzeFile,
+};
+
+async function analyzeFile(argv: string[]): Promise<number> {
   const { values } = parse('analyze', argv, {
     tracks: { type: 'string' },
     format: { type: 'string' },

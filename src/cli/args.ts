@@ -1,9 +1,11 @@
 /**
  * Shared CLI plumbing: option parsing with errors a person can act on, the common --config/--data-dir
- * defaults, and printing data as text or --json.
+ * defaults, and printing data as text or --json. A UsageError ends the command with exit 2; main.ts adds
+ * where to find the command's usage.
  */
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { MAX_HISTORY_S } from '../simulate/fast-forward.js';
 
 export class UsageError extends Error {}
 
@@ -13,7 +15,6 @@ export const commonOptions = {
   config: { type: 'string' },
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies Options;
 
 export function parse<O extends Options>(command: string, argv: string[], options: O) {
@@ -29,9 +30,9 @@ export function parse<O extends Options>(command: string, argv: string[], option
     // Node's own text for an unknown option suggests passing it as a positional; say it plainly.
     const option = /'(-[^']*)'/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
-      throw new UsageError(`${command}: unknown option ${option}. Run 'omo-edge help' for the options.`);
+      throw new UsageError(`${command}: unknown option ${option}`);
     }
-    throw new UsageError(`${command}: ${message}. Run 'omo-edge help' for the options.`);
+    throw new UsageError(`${command}: ${message}`);
   }
 }
 
@@ -63,9 +64,24 @@ export function numberOption(name: string, value: string | undefined, min: numbe
   return number;
 }
 
+/** --speed X and --hours H: the pace of the virtual store (src/simulate/fast-forward.ts). */
+export function paceOptions(
+  command: string,
+  values: { speed?: string | undefined; hours?: string | undefined },
+): { speed?: number; historyS?: number } {
+  const speed = numberOption('speed', values.speed, 0.1, 1000);
+  const hours = numberOption('hours', values.hours, 0, MAX_HISTORY_S / 3600);
+  if (hours !== undefined && speed !== undefined && speed <= 1) {
+    throw new UsageError(
+      `${command}: --hours needs a --speed above 1; a store running at real time or slower never catches up with the clock`,
+    );
+  }
+  return { ...(speed === undefined ? {} : { speed }), ...(hours === undefined ? {} : { historyS: hours * 3600 }) };
+}
+
 export function requirePositional(command: string, positionals: string[], index: number, what: string): string {
   const value = positionals[index];
-  if (value === undefined) throw new UsageError(`${command}: missing ${what}. Run 'omo-edge help' for the usage.`);
+  if (value === undefined) throw new UsageError(`${command}: missing ${what}`);
   return value;
 }
 

@@ -1,13 +1,22 @@
 /**
- * `omo-edge check-config [--config FILE] [--json]`: validates a config without starting anything and
- * prints every problem as `file:line:col key = value: reason` (exit 1), or a short summary (exit 0).
+ * `omo-edge check-config` (usage below): loads the config exactly as `start` does, and reports it.
  */
 import { profileKinds } from '../../devices/index.js';
 import { ConfigError, type GatewayConfig, loadConfig } from '../config/index.js';
 import { calibrate } from '../vision/homography.js';
 import { configPath, parse, printJson } from './args.js';
+import { type CliCommand, CONFIG_OPTION, JSON_OPTION } from './usage.js';
 
-export async function checkConfigCommand(argv: string[]): Promise<number> {
+export const checkConfigCommand: CliCommand = {
+  synopsis: ['check-config [--config FILE] [--json]'],
+  about: `Validates a config without starting anything. Each problem is printed as
+    FILE:LINE:COL key = value: reason (exit 1); a valid config gets a summary, with the calibration error
+    of every calibrated camera (exit 0).`,
+  options: [CONFIG_OPTION, JSON_OPTION],
+  run: checkConfig,
+};
+
+async function checkConfig(argv: string[]): Promise<number> {
   const { values } = parse('check-config', argv, {});
   const file = configPath(values.config);
   try {

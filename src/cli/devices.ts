@@ -1,14 +1,32 @@
 /**
- * `omo-edge devices add ID --kind KIND | list | remove ID | rotate ID`. Works on the registry file in
- * the data directory; a running gateway follows the file, so changes apply without a restart (a removed
- * or rotated device is disconnected at once).
+ * `omo-edge devices …` (usage below): works on the registry file in the data directory, which a running
+ * gateway follows.
  */
 import { join } from 'node:path';
 import { profileKinds } from '../../devices/index.js';
 import { DeviceRegistry } from '../registry/devices.js';
 import { dataDirPath, parse, printJson, printRows, requirePositional, UsageError } from './args.js';
+import { type CliCommand, DATA_DIR_OPTION, JSON_OPTION } from './usage.js';
 
-export async function devicesCommand(argv: string[]): Promise<number> {
+const ACTIONS = ['add', 'list', 'remove', 'rotate'] as const;
+
+export const devicesCommand: CliCommand = {
+  synopsis: [
+    'devices add ID --kind KIND [--json]',
+    'devices list [--json]',
+    'devices remove ID [--json]',
+    'devices rotate ID [--json]',
+  ],
+  about: `Device credentials, in DIR/registry.json. add registers a device and prints its password, once:
+    only a hash is kept, so store it on the device. rotate gives a device a new password. A running
+    gateway on the same data directory follows the file: changes apply without a restart, and a removed
+    or rotated device is disconnected at once. Without an action, list.`,
+  options: [['--kind KIND', `the device profile: ${profileKinds.join(', ')}`], DATA_DIR_OPTION, JSON_OPTION],
+  actions: ACTIONS,
+  run: devices,
+};
+
+async function devices(argv: string[]): Promise<number> {
   const { values, positionals } = parse('devices', argv, {
     kind: { type: 'string' },
   });
@@ -57,7 +75,7 @@ export async function devicesCommand(argv: string[]): Promise<number> {
       );
       return 0;
     default:
-      throw new UsageError(`devices: unknown action "${action}"; use add, list, remove or rotate`);
+      throw new UsageError(`devices: unknown action "${action}"; use ${ACTIONS.join(', ')}`);
   }
 }
 

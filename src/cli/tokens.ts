@@ -1,12 +1,25 @@
 /**
- * `omo-edge tokens add NAME --scope S[,S] | list | revoke NAME` — bearer tokens for the HTTP API.
- * A running gateway follows the token file, so changes apply without a restart.
+ * `omo-edge tokens …` (usage below): bearer tokens for the HTTP API, in the token file a running gateway
+ * follows.
  */
 import { join } from 'node:path';
 import { isScope, SCOPES, type Scope, TokenStore } from '../registry/tokens.js';
 import { dataDirPath, parse, printJson, printRows, requirePositional, UsageError } from './args.js';
+import { type CliCommand, DATA_DIR_OPTION, JSON_OPTION } from './usage.js';
 
-export async function tokensCommand(argv: string[]): Promise<number> {
+const ACTIONS = ['add', 'list', 'revoke'] as const;
+
+export const tokensCommand: CliCommand = {
+  synopsis: ['tokens add NAME --scope S[,S] [--json]', 'tokens list [--json]', 'tokens revoke NAME [--json]'],
+  about: `Bearer tokens for the HTTP API, in DIR/tokens.json. add prints the new token, once: only a hash
+    is kept. A running gateway on the same data directory follows the file, so changes apply without a
+    restart. Without an action, list.`,
+  options: [['--scope S[,S]', `what the token may do: ${SCOPES.join(', ')}`], DATA_DIR_OPTION, JSON_OPTION],
+  actions: ACTIONS,
+  run: tokens,
+};
+
+async function tokens(argv: string[]): Promise<number> {
   const { values, positionals } = parse('tokens', argv, {
     scope: { type: 'string' },
   });
@@ -41,7 +54,7 @@ export async function tokensCommand(argv: string[]): Promise<number> {
       );
       return 0;
     default:
-      throw new UsageError(`tokens: unknown action "${action}"; use add, list or revoke`);
+      throw new UsageError(`tokens: unknown action "${action}"; use ${ACTIONS.join(', ')}`);
   }
 }
 

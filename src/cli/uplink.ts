@@ -1,6 +1,5 @@
 /**
- * `omo-edge uplink status [--json]`: is the cloud uplink connected, how big is the backlog, when did the
- * cloud last acknowledge, how much was dropped. Asks the running gateway (found through
+ * `omo-edge uplink status` (usage below): asks the running gateway (found through
  * `<data-dir>/runtime.json`); with no gateway running it reads the outbox file itself.
  */
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { profileKinds } from '../../devices/index.js';
 import { loadConfig } from '../config/index.js';
 import { readRuntimeFile } from '../http/runtime-file.js';
 import { configPath, dataDirPath, parse, printJson, UsageError } from './args.js';
+import { type CliCommand, CONFIG_OPTION, DATA_DIR_OPTION, JSON_OPTION } from './usage.js';
 
 interface UplinkView {
   source: 'running gateway' | 'outbox file';
@@ -20,7 +20,18 @@ interface UplinkView {
   dropped: number;
 }
 
-export async function uplinkCommand(argv: string[]): Promise<number> {
+export const uplinkCommand: CliCommand = {
+  synopsis: ['uplink status [--config FILE] [--data-dir DIR] [--json]'],
+  about: `Is the cloud uplink connected, how many records wait in the outbox and since when, when did the
+    cloud last acknowledge, how many were dropped. Asks the gateway running on DIR (found through
+    DIR/runtime.json); with none running, reads DIR/outbox.db read-only (the uplink URL then comes from
+    the config).`,
+  options: [CONFIG_OPTION, DATA_DIR_OPTION, JSON_OPTION],
+  actions: ['status'],
+  run: uplinkStatus,
+};
+
+async function uplinkStatus(argv: string[]): Promise<number> {
   const { values, positionals } = parse('uplink', argv, {});
   if (positionals[0] !== 'status') throw new UsageError('uplink: the only action is "status"');
   const dataDir = dataDirPath(values['data-dir']);

@@ -1,21 +1,31 @@
 /**
  * Runs the virtual store against a real MQTT broker: one connection per simulated device, messages
- * published when their event time comes round at `speed` × real time. Used by `omo-edge simulate`, by
+ * published when their event time comes round on a catch-up clock (catch-up-clock.ts): `speed` × real
+ * time from a start in the past until it meets the wall clock, then 1×. Used by `omo-edge simulate`, by
  * `start --demo`, by the integration tests and the benchmarks. Nothing happens in the constructor;
  * start() connects and starts publishing, stop() says goodbye (`offline`) and disconnects.
  */
 import type { GatewayConfig } from '../config/schema.js';
 import type { DeviceProfile } from '../ingest/profile.js';
 import { createLogger } from '../log.js';
+import { CatchUpClock } from './catch-up-clock.js';
 import { DeviceLink } from './device-link.js';
+import { cameraStride, DEFAULT_HISTORY_S } from './fast-forward.js';
 import type { GroundTruthTotals } from './ground-truth-tally.js';
 import type { SimulatedMessage } from './messages.js';
-import { TICK_MS } from './store-context.js';
 import { StoreSimulation } from './store-simulation.js';
 
 const log = createLogger('omo:simulate');
 /** Messages published per wake-up before yielding to the event loop. */
 const BATCH = 2000;
+/**
+ * Store time published per wake-up, ms. A runner that fell behind (a busy CPU, a fast-forward) would
+ * otherwise write seconds of every camera at once; the gateway reads one connection after another, so
+ * it would see one camera's frames seconds ahead of another's and drop the other's as late (they are
+ * behind the newest frame by more than `ingest.watermark_s`, 5 s). One second at a time, with the event
+ * loop reading sockets in between, keeps the cameras within a second of each other.
+ */
+const SLICE_MS = 1000;
 
 export interface SimulatorRunnerOptions {
   config: GatewayConfig;
@@ -26,7 +36,7 @@ export interface SimulatorRunnerOptions {
   profiles: ReadonlyMap<string, DeviceProfile>;
   /** Default: config.simulation.seed. */
   seed?: number;
-  /** Simulated seconds per real second; default config.simulation.speed. */
+  /** Simulated seconds per real second until the store has caught up with the clock; default config.simulation.speed. */
   speed?: number;
   /** Simulated seconds to run; without it the store runs until stop(). */
   durationS?: number;
@@ -34,11 +44,19 @@ export interface SimulatorRunnerOptions {
   shoppers?: number;
   /** Default: config.simulation.arrivals_per_min. */
   arrivalsPerMin?: number;
-  /**
-   * Event time of the start, epoch ms. Default: now; when speed > 1 and durationS is set, early enough
-   * that the run ends at the wall clock, so no reading is ever stamped in the gateway's future.
-   */
+  /** Event time of the start, epoch ms. Default: `historyS` before now. */
   epochMs?: number;
+  /**
+   * How far back the store starts when `epochMs` is not given, seconds; only a speed above 1 ever catches
+   * up. Default at a speed above 1: with `durationS`, durationS·(1 − 1/speed), so the run ends just as
+   * it catches up with the clock; without, an hour (fast-forward.ts). At 1× or slower: 0.
+   */
+  historyS?: number;
+  /**
+   * The broker's per-device publish limit (`broker.limits.publish_rate_per_s`): while fast-forwarding,
+   * smart cameras send fewer frames to stay under it (fast-forward.ts). Default: no limit.
+   */
+  publishRatePerS?: number;
   connectTimeoutMs?: number;
 }
 
@@ -54,6 +72,10 @@ export interface SimulatorStats {
   connected: number;
   /** Event time the simulation has reached. */
   simulatedTime: string;
+  /** How far event time is behind the wall clock, seconds (0 once caught up). */
+  behindS: number;
+  /** Wall seconds until the store has caught up with the clock; 0 once it has, null if it never will. */
+  catchUpEtaS: number | null;
   running: boolean;
 }
 
@@ -62,6 +84,8 @@ export class SimulatorRunner {
   private readonly published: Record<string, number> = {};
   private readonly errorsByReason: Record<string, number> = {};
   private simulation: StoreSimulation | undefined;
+  private clock: CatchUpClock | undefined;
+  private wallNow: () => number = Date.now;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private dropped = 0;
@@ -78,28 +102,23 @@ export class SimulatorRunner {
     const speed = options.speed ?? config.simulation.speed;
     if (!(speed > 0)) throw new Error(`speed must be a positive number, got ${speed}`);
     const wallStart = Date.now();
-    const epochMs =
-      options.epochMs ??
-      (options.durationS !== undefined && speed > 1
-        ? wallStart - options.durationS * 1000 * (1 - 1 / speed)
-        : wallStart);
-    const cameraRate = (1000 / TICK_MS) * speed;
-    if (cameraRate > config.broker.limits.publish_rate_per_s) {
-      // Each smart camera sends a frame per tick; the gateway's per-device rate limit refuses the excess.
-      log.warn(
-        `speed ${speed} makes each smart camera publish ${cameraRate} messages/s, over broker.limits.publish_rate_per_s (${config.broker.limits.publish_rate_per_s}): the gateway will refuse some`,
-      );
-    }
-    if (options.epochMs === undefined && options.durationS === undefined && speed > 1) {
-      log.warn(`speed ${speed} without a duration: event time will run ahead of the gateway clock`);
-    }
+    const clock = new CatchUpClock(
+      Math.round(options.epochMs ?? wallStart - this.historyS(speed) * 1000),
+      speed,
+      wallStart,
+    );
+    const rate = options.publishRatePerS;
+    const strides = rate === undefined ? undefined : { fast: cameraStride(speed, rate), live: cameraStride(1, rate) };
     const simulation = new StoreSimulation(config, {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.arrivalsPerMin === undefined ? {} : { arrivalsPerMin: options.arrivalsPerMin }),
       ...(options.durationS === undefined ? {} : { durationS: options.durationS }),
       ...(options.shoppers === undefined ? {} : { shoppers: options.shoppers }),
+      ...(strides === undefined
+        ? {}
+        : { cameraStride: (atMs: number) => (clock.speedAt(atMs) === 1 ? strides.live : strides.fast) }),
       drain: options.durationS === undefined && options.shoppers !== undefined,
-      epochMs: Math.round(epochMs),
+      epochMs: clock.startMs,
     });
     this.simulation = simulation;
     await this.connectAll(simulation);
@@ -107,16 +126,24 @@ export class SimulatorRunner {
     this.finished = new Promise((resolve) => {
       this.settle = resolve;
     });
-    log.info(`simulating ${this.links.size} devices at ${speed}x from ${new Date(epochMs).toISOString()}`);
+    const catchUp = Number.isFinite(clock.caughtUpAt)
+      ? `, catching up with the clock at ${new Date(clock.caughtUpAt).toISOString()}`
+      : '';
+    log.info(
+      `simulating ${this.links.size} devices at ${speed}x from ${new Date(clock.startMs).toISOString()}${catchUp}`,
+    );
     const messages = simulation.messages();
     let next = messages.next();
+    // Elapsed time from the monotonic clock, so a wall-clock step cannot make the store jump. It counts
+    // from now, after connecting: event time then trails the real clock by the connect time, never leads.
     const t0 = performance.now();
+    this.clock = clock;
+    this.wallNow = () => wallStart + (performance.now() - t0);
     const pump = (): void => {
       this.timer = undefined;
       if (!this.running) return;
-      const nowEvent = epochMs + (performance.now() - t0) * speed;
-      // Bounded batches: at high speed the backlog of one wake-up must not starve the sockets.
-      for (let batch = 0; batch < BATCH && !next.done && next.value.at <= nowEvent; batch++) {
+      const upTo = next.done ? 0 : Math.min(clock.eventAt(this.wallNow()), next.value.at + SLICE_MS);
+      for (let batch = 0; batch < BATCH && !next.done && next.value.at <= upTo; batch++) {
         this.send(next.value);
         next = messages.next();
       }
@@ -125,7 +152,7 @@ export class SimulatorRunner {
         void this.shutdown(false);
         return;
       }
-      this.timer = setTimeout(pump, Math.max(0, (next.value.at - nowEvent) / speed));
+      this.timer = setTimeout(pump, Math.max(0, clock.wallAt(next.value.at) - this.wallNow()));
     };
     pump();
   }
@@ -140,6 +167,7 @@ export class SimulatorRunner {
   }
 
   stats(): SimulatorStats {
+    const progress = this.clock?.progress(this.wallNow());
     return {
       published: { ...this.published },
       dropped: this.dropped,
@@ -148,6 +176,8 @@ export class SimulatorRunner {
       devices: this.links.size,
       connected: [...this.links.values()].filter((link) => link.connected).length,
       simulatedTime: new Date(this.simulation?.currentTime ?? 0).toISOString(),
+      behindS: Math.round((progress?.behindMs ?? 0) / 1000),
+      catchUpEtaS: progress === undefined || progress.etaMs === null ? null : Math.ceil(progress.etaMs / 1000),
       running: this.running,
     };
   }
@@ -220,6 +250,17 @@ export class SimulatorRunner {
     const s = this.stats();
     log.info(`simulation stopped: ${JSON.stringify(s.published)} published, ${s.errors} refused, ${s.dropped} dropped`);
     this.settle?.();
+  }
+
+  private historyS(speed: number): number {
+    const { historyS, durationS } = this.options;
+    if (historyS !== undefined && historyS > 0 && speed <= 1) {
+      throw new Error(
+        `a store that starts ${historyS} s in the past catches up with the clock only at a speed above 1, got ${speed}`,
+      );
+    }
+    if (historyS !== undefined || speed <= 1) return historyS ?? 0;
+    return durationS === undefined ? DEFAULT_HISTORY_S : durationS * (1 - 1 / speed);
   }
 
   private sim(): StoreSimulation {

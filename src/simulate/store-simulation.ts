@@ -39,6 +39,11 @@ export interface SimulationOptions {
   drain?: boolean;
   /** People whose full record is kept for groundTruthDetail() (the most recent); default 5,000. */
   keepPeople?: number;
+  /**
+   * Ticks between smart-camera frames at event time `atMs`; default 1 (every tick, 5 Hz). The runner
+   * thins frames while fast-forwarding (fast-forward.ts).
+   */
+  cameraStride?: (atMs: number) => number;
 }
 
 /** A group still inside this long after arrivals stopped would be a bug; the run ends anyway. */
@@ -129,7 +134,9 @@ export class StoreSimulation {
       for (const group of groups) bodies.push(...group.bodies());
       for (const member of staff) bodies.push(...member.bodies());
       for (const body of bodies) truth.sample(body.id, clock.ms, body.position);
-      for (const camera of cameras) yield camera.capture(clock.ms, bodies);
+      if (tick % (options.cameraStride?.(clock.ms) ?? 1) === 0) {
+        for (const camera of cameras) yield camera.capture(clock.ms, bodies);
+      }
       yield* ctx.scales.poll(clock.ms);
       yield* screens.poll(clock.ms);
       for (const group of groups) {

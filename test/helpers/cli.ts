@@ -1,10 +1,12 @@
 /**
- * The omo-edge CLI as a real child process (`node --import tsx src/main.ts …`, cwd = the repo root), the
- * way an installer or a script runs it: exit code, stdout and stderr captured, a timeout so a hung
- * command fails the test instead of the run. `spawnStart` keeps a long-running `start` and finds it
+ * The omo-edge CLI as a real child process (`node --import tsx src/main.ts …`, cwd = the repo root unless
+ * a test picks another), the way an installer or a script runs it: exit code, stdout and stderr
+ * captured, a timeout so a hung command fails the test instead of the run. `spawnStart` keeps a long-running `start` and finds it
  * through `<data-dir>/runtime.json`, as ARCHITECTURE §9 promises scripts can.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RuntimeInfo } from '../../src/http/runtime-file.js';
 import { readRuntimeFile } from '../../src/http/runtime-file.js';
 import { REPO_ROOT, waitFor } from './gateway.js';
@@ -16,7 +18,12 @@ export interface CliResult {
   stderr: string;
 }
 
-const NODE_ARGS = ['--import', 'tsx', 'src/main.ts'];
+// Absolute, so the CLI runs from any working directory (tsx is found in the repo, not the cwd).
+const NODE_ARGS = [
+  '--import',
+  pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+  join(REPO_ROOT, 'src/main.ts'),
+];
 
 function childEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   // The test runner's own variables (VITEST_*, a parent's OMO_*) must not steer the child.
@@ -24,19 +31,19 @@ function childEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   return { ...clean, OMO_LOG_LEVEL: 'warn', ...env };
 }
 
-function launch(args: string[], env: NodeJS.ProcessEnv | undefined): ChildProcess {
+function launch(args: string[], env: NodeJS.ProcessEnv | undefined, cwd = REPO_ROOT): ChildProcess {
   return spawn(process.execPath, [...NODE_ARGS, ...args], {
-    cwd: REPO_ROOT,
+    cwd,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 /** Runs one CLI command to completion; kills it and rejects after `timeoutMs`. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}) {
   // A hang guard: `node --import tsx` compiles the sources first, which takes seconds on a loaded machine.
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child = launch(args, options.env);
+  const child = launch(args, options.env, options.cwd);
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

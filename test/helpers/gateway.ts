@@ -22,11 +22,15 @@ export const DEFAULT_CONFIG = join(REPO_ROOT, 'config/default.yaml');
 /** The smallest config the gateway starts on; tests append sections (e.g. broker limits). */
 export const MINIMAL_YAML = 'store: { id: e2e-store }\ngateway: { id: e2e-gw, log_level: warn }\n';
 
-/** Polls `check` until it returns something truthy and returns it; throws naming `what` after `timeoutMs`. */
+/**
+ * Polls `check` until it returns something truthy and returns it; throws naming `what` after `timeoutMs`.
+ * `intervalMs` between polls: raise it when the check itself loads the gateway (an HQ query).
+ */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   timeoutMs = 5000,
   what = 'a condition',
+  intervalMs = 20,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -43,7 +47,7 @@ export async function waitFor<T>(
         `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${String(lastError)})` : ''}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

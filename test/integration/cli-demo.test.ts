@@ -20,11 +20,10 @@ const started: RunningStart[] = [];
 
 async function startDemo(env: NodeJS.ProcessEnv): Promise<RunningStart> {
   if (dataDir === undefined) throw new Error('no data directory');
-  const running = await spawnStart(
-    ['--demo', '--config', DEFAULT_CONFIG, '--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0'],
-    dataDir,
-    { env: { OMO_WS_PORT: '0', ...env } },
-  );
+  const ports = ['--mqtt-port', '0', '--ws-port', '0', '--http-port', '0'];
+  const running = await spawnStart(['--demo', '--config', DEFAULT_CONFIG, '--data-dir', dataDir, ...ports], dataDir, {
+    env,
+  });
   started.push(running);
   return running;
 }
