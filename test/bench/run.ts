@@ -1,13 +1,19 @@
 /**
- * `npm run bench [-- NAME…]`: runs the benchmarks one after another, each in its own process so one
- * does not inherit another's heap. Names: ingest, paths, uplink (default: all). Figures go in the README.
+ * `npm run bench [-- NAME… [--OPTION VALUE…]]`: runs the benchmarks one after another, each in its own
+ * process so one does not inherit another's heap. Names: ingest, paths, uplink, disk (default: all);
+ * options after the names go to each benchmark (e.g. `npm run bench -- disk --minutes 60`). Figures go
+ * in the README.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const all = ['ingest', 'paths', 'uplink'];
-const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
+const all = ['ingest', 'paths', 'uplink', 'disk'];
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((arg) => arg.startsWith('--'));
+const names = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
+const chosen = names.length > 0 ? names : all;
 
 let failed = 0;
 for (const name of chosen) {
@@ -19,7 +25,7 @@ for (const name of chosen) {
   // The same V8 young-generation bound as the shipped gateway (see src/main.ts), for the baselines too.
   const result = spawnSync(
     process.execPath,
-    ['--max-semi-space-size=4', '--import', 'tsx', join(root, `test/bench/${name}.bench.ts`)],
+    ['--max-semi-space-size=4', '--import', 'tsx', join(root, `test/bench/${name}.bench.ts`), ...options],
     {
       stdio: 'inherit',
     },
