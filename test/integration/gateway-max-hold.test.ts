@@ -25,16 +25,12 @@ import { framesOf } from '../../src/simulate/track-replay.js';
 import { Outbox, outboxOptionsFromConfig } from '../../src/store/outbox/outbox.js';
 import { binParts } from '../aggregate/bin-parts.js';
 import { type GatewayUnderTest, makeDataDir, metricValue, startGateway, waitFor } from '../helpers/gateway.js';
-import { publishFrames, type TrackFrame } from '../paths/live/frame-publisher.js';
+import { cameraFrames, publishFrames, type TrackFrame } from '../paths/live/frame-publisher.js';
 import { addHqToken, type FootfallRow, hqRows, type ZoneRow } from '../paths/live/hq-figures.js';
-import { fixture, zaraRows } from '../paths/live/zara01-views.js';
+import { zaraGatewayYaml, zaraRows } from '../paths/live/zara01-views.js';
 
 const CAMERA = 'cam-pavement';
-const YAML = `${fixture('config.yaml')}
-devices:
-  - { id: ${CAMERA}, kind: camera, camera: { type: smart } }
-broker: { limits: { publish_rate_per_s: 100000, publish_burst: 100000 } }
-`;
+const YAML = zaraGatewayYaml(CAMERA);
 const config = parseConfig(YAML, 'zara01.yaml', { env: {}, knownKinds: profileKinds });
 const model = compileFloor(config.floor, config.analysis);
 const BIN_S = config.analysis.bin_s;
@@ -130,14 +126,7 @@ describe('E2E: a two-hour motionless track among passers-by holds no figures bey
   beforeAll(async () => {
     // The scene in the recent past, on whole bins: it ends a quarter of an hour before now.
     startS = Math.floor((Date.now() / 1000 - END - 900) / BIN_S) * BIN_S;
-    frames = framesOf(sceneRows(startS, 'staff')).map((frame, n) => ({
-      deviceId: CAMERA,
-      kind: 'camera',
-      ts: Math.round(frame.t * 1000),
-      frame: n,
-      space: 'floor',
-      people: frame.people,
-    }));
+    frames = cameraFrames(framesOf(sceneRows(startS, 'staff')), CAMERA);
     dataDir = await makeDataDir('omo-max-hold-');
     token = await addHqToken(dataDir);
     gw = await startGateway({ yaml: YAML, dataDir });

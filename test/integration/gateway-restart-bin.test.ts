@@ -31,16 +31,12 @@ import { Outbox } from '../../src/store/outbox/outbox.js';
 import { outboxOptionsFromConfig } from '../../src/store/outbox/types.js';
 import { type BinParts, binParts, expectSameRecords } from '../aggregate/bin-parts.js';
 import { type GatewayUnderTest, makeDataDir, metricValue, startGateway, waitFor } from '../helpers/gateway.js';
-import { publishFrames, type TrackFrame } from '../paths/live/frame-publisher.js';
+import { cameraFrames, publishFrames, type TrackFrame } from '../paths/live/frame-publisher.js';
 import { addHqToken, type FootfallRow, hqRows, type Range, type ZoneRow } from '../paths/live/hq-figures.js';
-import { fixture, zaraRows } from '../paths/live/zara01-views.js';
+import { zaraGatewayYaml, zaraRows } from '../paths/live/zara01-views.js';
 
 const CAMERA = 'cam-zara';
-const YAML = `${fixture('config.yaml')}
-devices:
-  - { id: ${CAMERA}, kind: camera, camera: { type: smart } }
-broker: { limits: { publish_rate_per_s: 100000, publish_burst: 100000 } }
-`;
+const YAML = zaraGatewayYaml(CAMERA);
 const config = parseConfig(YAML, 'zara01.yaml', { env: {}, knownKinds: profileKinds });
 const model = compileFloor(config.floor, config.analysis);
 const BIN_MS = config.analysis.bin_s * 1000;
@@ -113,14 +109,7 @@ describe('E2E: a clean stop and restart of the gateway inside a bin', () => {
     const rows: TrackRow[] = zaraRows.map((row) => ({ ...row, t: (Math.round(row.t * 1000) + shiftMs) / 1000 }));
     const stopS = STOP_T + shiftMs / 1000;
     stopBin = Math.floor(stopS / config.analysis.bin_s) * BIN_MS;
-    const frames: TrackFrame[] = framesOf(rows).map((frame, n) => ({
-      deviceId: CAMERA,
-      kind: 'camera',
-      ts: Math.round(frame.t * 1000),
-      frame: n,
-      space: 'floor',
-      people: frame.people,
-    }));
+    const frames = cameraFrames(framesOf(rows), CAMERA);
     const firstTs = frames[0]?.ts ?? 0;
     lastTs = frames.at(-1)?.ts ?? 0;
     range = { fromMs: Math.floor(firstTs / BIN_MS) * BIN_MS, toMs: Math.ceil((lastTs + 1) / BIN_MS) * BIN_MS };

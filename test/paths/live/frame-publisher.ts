@@ -14,8 +14,21 @@ import type { MqttClient } from 'mqtt';
 import { encodeForWire, profiles } from '../../../devices/index.js';
 import type { BusEvents } from '../../../src/bus.js';
 import type { JsonStream } from '../../../src/ingest/profile.js';
+import type { ReplayFrame } from '../../../src/simulate/track-replay.js';
 
 export type TrackFrame = BusEvents['cameraTracks'];
+
+/** Replay frames (file time in seconds) as one smart camera's floor-space frames, ts in epoch ms. */
+export function cameraFrames(frames: readonly ReplayFrame[], camera: string): TrackFrame[] {
+  return frames.map((frame, n) => ({
+    deviceId: camera,
+    kind: 'camera',
+    ts: Math.round(frame.t * 1000),
+    frame: n,
+    space: 'floor',
+    people: frame.people,
+  }));
+}
 
 export interface PublishFramesOptions {
   /** One connected client per camera id that occurs in `frames`. */

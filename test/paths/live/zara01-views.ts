@@ -25,6 +25,18 @@ export const EPOCH_MS = Date.UTC(2026, 0, 5, 9);
 
 export type Frame = BusEvents['cameraTracks'];
 
+/**
+ * A whole gateway on the zara01 floor with one smart camera, and broker limits a test can publish
+ * through as fast as the gateway acknowledges (the camera's real rate limit would refuse a replay).
+ */
+export function zaraGatewayYaml(camera: string): string {
+  return `${ZARA_YAML}
+devices:
+  - { id: ${camera}, kind: camera, camera: { type: smart } }
+broker: { limits: { publish_rate_per_s: 100000, publish_burst: 100000 } }
+`;
+}
+
 export function zaraConfig(devicesYaml = ''): GatewayConfig {
   return parseConfig(`${ZARA_YAML}\n${devicesYaml}`, 'zara01.yaml', { env: {}, knownKinds: profileKinds });
 }
