@@ -28,7 +28,8 @@ export const MINIMAL_YAML = 'store: { id: e2e-store }\ngateway: { id: e2e-gw, lo
  */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  timeoutMs = 5000,
+  // A hang guard, not a speed check: the poll ends as soon as `check` holds.
+  timeoutMs = 30_000,
   what = 'a condition',
   intervalMs = 20,
 ): Promise<NonNullable<T>> {

@@ -59,7 +59,7 @@ describe('E2E: omo-edge devices against a running gateway', () => {
     expect(added.password.length).toBeGreaterThanOrEqual(16);
     password = added.password;
     // The running gateway follows the registry file; no restart, no signal.
-    await waitFor(async () => (await connect(password)) === 0, 10_000, 'the new device to be accepted');
+    await waitFor(async () => (await connect(password)) === 0, 30_000, 'the new device to be accepted');
     // Only a scrypt hash is kept, and no listing shows the password again.
     const file = await readFile(join(dataDir, 'registry.json'), 'utf8');
     expect(file).not.toContain(password);
@@ -109,7 +109,7 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
     // Known but without the admin scope: 403, not 401 — the running gateway has read the new token.
     await waitFor(
       async () => (await gw.http('/api/v1/devices', { token: hq.token })).status === 403,
-      10_000,
+      30_000,
       'the hq token to be known',
     );
     const forbidden = await gw.http('/api/v1/devices', { token: hq.token });
@@ -117,7 +117,7 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
     expect((await gw.http('/healthz', { token: hq.token })).status).toBe(200);
 
     const ops = await runCliJson<{ token: string }>(cli('tokens', 'add', 'ops', '--scope', 'admin,hq:read', '--json'));
-    await waitFor(async () => (await gw.http('/api/v1/devices', { token: ops.token })).status === 200, 10_000);
+    await waitFor(async () => (await gw.http('/api/v1/devices', { token: ops.token })).status === 200, 30_000);
 
     const listed = await runCli(cli('tokens', 'list', '--json'));
     expect(listed.code).toBe(0);
@@ -131,7 +131,7 @@ describe('E2E: omo-edge tokens against a running gateway', () => {
     expect(revoked).toMatchObject({ code: 0, stdout: 'revoked hq\n' });
     await waitFor(
       async () => (await gw.http('/api/v1/devices', { token: hq.token })).status === 401,
-      10_000,
+      30_000,
       'the revoked token to be refused',
     );
     expect((await gw.http('/api/v1/devices', { token: ops.token })).status).toBe(200);

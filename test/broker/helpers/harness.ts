@@ -111,7 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return match?.value ?? 0;
     },
     async eventually(name, labels, value) {
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 30_000; // a hang guard; the poll ends when the value is reached
       while ((await harness.metric(name, labels)) !== value) {
         if (Date.now() > deadline) throw new Error(`${name} ${JSON.stringify(labels)} never reached ${value}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
