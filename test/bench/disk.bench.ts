@@ -6,20 +6,27 @@
  *   demo + uplink  the same, its uplink draining to a local Mosquitto (acks rewrite the outbox)
  *   no traffic     `start` alone: what the gateway writes with nobody in the store (wall-clock writes)
  * After a warm-up (provisioning, migrations, the first bins), `/proc/<pid>/io` write_bytes is read at
- * the start and end of the window and scaled to an hour and a day; strace splits the writes per file
- * (see disk-writes.ts). The log goes to stderr (journald on a Pi): counted apart, as the budget says.
+ * the start and end of the window and scaled to a day; strace splits the writes per file (see
+ * disk-writes.ts). The log goes to stderr (journald on a Pi): counted apart, as the budget says.
  *
- *   npm run bench -- disk [--minutes 20] [--warmup-minutes 10] [--arrivals-per-min 3.5]
+ * With `--speed X` the demo stores run `--demo --speed X --hours H`: X store-seconds per second while
+ * they catch up with the clock, and the window must end before they have. What the aggregates, the
+ * outbox and their WAL write follows store time; what the gateway does on its own clock (retention,
+ * timers) follows wall time and is what the "no traffic" gateway writes. A demo's day is therefore
+ * (demo − no traffic) scaled by store time, plus no traffic scaled by wall time (disk-report.ts).
+ *
+ *   npm run bench -- disk [--minutes 20] [--warmup-minutes 10] [--arrivals-per-min 3.5] [--speed X --hours H]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type RuntimeInfo, readRuntimeFile } from '../../src/http/runtime-file.js';
 import { TokenStore } from '../../src/registry/tokens.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
-import { type ProcIo, procIo, type TargetWrites, traceWrites, type WriteTrace } from './disk-writes.js';
+import { mb, type Result, report, type Scenario } from './disk-report.js';
+import { type ProcIo, procIo, traceWrites, type WriteTrace } from './disk-writes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const option = (name: string, fallback: number) => {
@@ -31,15 +38,9 @@ const WINDOW_MIN = option('minutes', 20);
 const WARMUP_MIN = option('warmup-minutes', 10);
 /** 3.5 groups a minute: 297 shoppers in the first hour of the demo's seed 42 (3, the default: 209). */
 const ARRIVALS_PER_MIN = option('arrivals-per-min', 3.5);
-const MB = 1e6;
+const SPEED = option('speed', 1);
+const HOURS = option('hours', 12);
 const TMPFS_MAGIC = 0x01021994;
-const BUDGET_MB_PER_DAY = 50;
-
-interface Scenario {
-  name: string;
-  demo: boolean;
-  uplink: boolean;
-}
 
 const SCENARIOS: Scenario[] = [
   { name: 'demo', demo: true, uplink: false },
@@ -53,6 +54,7 @@ interface Running {
   child: ChildProcess;
   runtime: RuntimeInfo;
   token: string;
+  startedMs: number;
   logBytes: () => number;
   at?: { io: ProcIo; log: number; ms: number; trace: WriteTrace };
 }
@@ -71,7 +73,9 @@ async function launch(scenario: Scenario, uplinkUrl: string): Promise<Running> {
     '--config',
     join(dir, 'gateway.yaml'),
   ];
-  args.push('--data-dir', dir, '--mqtt-port', '0', '--http-port', '0', ...(scenario.demo ? ['--demo'] : []));
+  args.push('--data-dir', dir, '--mqtt-port', '0', '--http-port', '0');
+  if (scenario.demo) args.push('--demo', ...(SPEED > 1 ? ['--speed', `${SPEED}`, '--hours', `${HOURS}`] : []));
+  const startedMs = Date.now();
   const env = { ...process.env, OMO_WS_PORT: '0', OMO_LOG_LEVEL: 'info' };
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let log = 0;
@@ -79,39 +83,44 @@ async function launch(scenario: Scenario, uplinkUrl: string): Promise<Running> {
   for (let i = 0; i < 1200; i += 1) {
     const runtime = await readRuntimeFile(dir).catch(() => null);
     if (runtime !== null && runtime.pid === child.pid)
-      return { scenario, dir, child, runtime, token, logBytes: () => log };
+      return { scenario, dir, child, runtime, token, startedMs, logBytes: () => log };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${scenario.name}: omo-edge start did not become ready`);
 }
 
-/** People counted in on the entrance lines in [fromMs, toMs), from the gateway's own HQ API. */
-async function footfallIn(run: Running, fromMs: number, toMs: number): Promise<number> {
-  const query = `from=${new Date(fromMs).toISOString()}&to=${new Date(toMs).toISOString()}&bin=minute&limit=10000`;
-  const response = await fetch(`http://127.0.0.1:${run.runtime.http}/api/v1/footfall?${query}`, {
-    headers: { authorization: `Bearer ${run.token}` },
-  });
-  const body = (await response.json()) as { items: { entrance: boolean; in: number }[] };
-  return body.items.filter((row) => row.entrance).reduce((sum, row) => sum + row.in, 0);
+/**
+ * Shoppers an hour of store time: people counted in on the entrance lines, from the gateway's own HQ
+ * API, over the minutes from the first to the last in which anyone crossed.
+ */
+async function shoppersPerHour(run: Running): Promise<number> {
+  const from = new Date(run.startedMs - (SPEED > 1 ? HOURS * 3_600_000 : 0)).toISOString();
+  const rows: FootfallRow[] = [];
+  for (;;) {
+    const query = new URLSearchParams({ from, to: new Date().toISOString(), bin: 'minute', limit: '1000' });
+    query.set('offset', `${rows.length}`);
+    const response = await fetch(`http://127.0.0.1:${run.runtime.http}/api/v1/footfall?${query}`, {
+      headers: { authorization: `Bearer ${run.token}` },
+    });
+    if (response.status !== 200) throw new Error(`/api/v1/footfall: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { total: number; items: FootfallRow[] };
+    rows.push(...page.items);
+    if (page.items.length === 0 || rows.length >= page.total) break;
+  }
+  const entrance = rows.filter((row) => row.entrance);
+  const busy = entrance.filter((row) => row.in + row.out > 0).map((row) => Date.parse(row.bin_start));
+  if (busy.length === 0) return 0;
+  const [first, last] = [Math.min(...busy), Math.max(...busy)];
+  const people = entrance.filter((row) => Date.parse(row.bin_start) <= last).reduce((sum, row) => sum + row.in, 0);
+  return (people * 3_600_000) / (last - first + 60_000);
 }
 
-function fileSizes(dir: string): string {
-  return readdirSync(dir)
-    .filter((name) => !name.endsWith('.yaml'))
-    .map((name) => `${name} ${(statSync(join(dir, name)).size / MB).toFixed(2)} MB`)
-    .join(', ');
-}
-
-interface Result {
-  run: Running;
-  windowS: number;
-  /** write_bytes over the window. */
-  written: number;
-  log: number;
-  /** Entrance `in` counts of the final minute bins in the window, per hour; null without the demo. */
-  shoppersPerHour: number | null;
-  files: Map<string, TargetWrites>;
+interface FootfallRow {
+  bin_start: string;
+  entrance: boolean;
+  in: number;
+  out: number;
 }
 
 async function measure(run: Running): Promise<Result> {
@@ -119,49 +128,17 @@ async function measure(run: Running): Promise<Result> {
   const io = procIo(run.runtime.pid);
   const endMs = Date.now();
   const files = await at.trace.stop();
-  // Whole minutes of the window whose bins are surely final by now (released within a minute of their end).
-  const fromMs = Math.ceil(at.ms / 60_000) * 60_000;
-  const toMs = Math.floor(endMs / 60_000) * 60_000 - 120_000;
-  const counted = run.scenario.demo && toMs > fromMs ? await footfallIn(run, fromMs, toMs) : null;
+  const windowS = (endMs - at.ms) / 1000;
   return {
-    run,
-    windowS: (endMs - at.ms) / 1000,
+    scenario: run.scenario,
+    dir: run.dir,
+    windowS,
+    storeS: run.scenario.demo ? windowS * SPEED : windowS,
     written: io.writeBytes - at.io.writeBytes,
     log: run.logBytes() - at.log,
-    shoppersPerHour: counted === null ? null : (counted * 3_600_000) / (toMs - fromMs),
+    shoppersPerHour: run.scenario.demo ? await shoppersPerHour(run) : null,
     files,
   };
-}
-
-const mb = (bytes: number) => (bytes / MB).toFixed(bytes < 10 * MB ? 2 : 1);
-
-/** The figures as markdown tables. 'sockets' holds MQTT, HTTP and the log (a child's stderr is a socket pair). */
-function report(results: Result[]): string {
-  const lines = ['| scenario | window | write_bytes | MB / hour | MB / day | log MB / day (apart) | shoppers / hour |'];
-  lines.push('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) {
-    const day = (value: number) => (value * 86_400) / r.windowS;
-    const shoppers = r.shoppersPerHour === null ? '—' : r.shoppersPerHour.toFixed(0);
-    lines.push(
-      `| ${r.run.scenario.name} | ${(r.windowS / 60).toFixed(1)} min | ${mb(r.written)} MB | ${mb(day(r.written) / 24)} | ` +
-        `${mb(day(r.written))} | ${mb(day(r.log))} | ${shoppers} |`,
-    );
-  }
-  for (const r of results) {
-    const day = (value: number) => (value * 86_400) / r.windowS;
-    lines.push(
-      '',
-      `${r.run.scenario.name}: write calls per target, per day (file sizes at the end: ${fileSizes(r.run.dir)})`,
-      '',
-    );
-    lines.push('| target | MB / day | writes / day | fsyncs / day |', '|---|---:|---:|---:|');
-    for (const [target, w] of [...r.files].sort((a, b) => b[1].bytes - a[1].bytes)) {
-      lines.push(`| ${target} | ${mb(day(w.bytes))} | ${day(w.calls).toFixed(0)} | ${day(w.syncs).toFixed(0)} |`);
-    }
-  }
-  const verdicts = results.map((r) => `${r.run.scenario.name} ${mb((r.written * 86_400) / r.windowS)}`);
-  lines.push('', `budget ≤ ${BUDGET_MB_PER_DAY} MB/day (write_bytes): ${verdicts.join(', ')} MB/day`);
-  return `${lines.join('\n')}\n`;
 }
 
 async function stop(run: Running): Promise<void> {
@@ -177,6 +154,12 @@ async function main(): Promise<void> {
   const broker = await Mosquitto.launch();
   const runs: Running[] = [];
   try {
+    const catchUpMin = (HOURS * 60) / (SPEED - 1);
+    if (SPEED > 1 && WARMUP_MIN + WINDOW_MIN > catchUpMin - 1) {
+      throw new Error(
+        `at --speed ${SPEED} --hours ${HOURS} the demo catches up in ${catchUpMin.toFixed(1)} min: shorten the window`,
+      );
+    }
     for (const scenario of SCENARIOS) runs.push(await launch(scenario, broker.url));
     process.stderr.write(
       `disk: ${runs.length} gateways up; warm-up ${WARMUP_MIN} min, then ${WINDOW_MIN} min measured\n`,
@@ -195,7 +178,7 @@ async function main(): Promise<void> {
     }
     const results: Result[] = [];
     for (const run of runs) results.push(await measure(run));
-    process.stdout.write(report(results));
+    process.stdout.write(report(results, SPEED));
   } finally {
     await Promise.all(runs.map(stop));
     await broker.dispose();
