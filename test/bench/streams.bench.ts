@@ -1,7 +1,7 @@
 /**
  * Declared-stream write volume and time (ARCHITECTURE §10: ≤ 50 MB written per day by a busy store — SD
- * cards wear out). A shelf-like stream with 100 dimension keys (50 SKUs × 2 lanes) writes 600
- * consecutive minute bins on real files (`omo.db` and a real Outbox in `outbox.db`), each bin in one
+ * cards wear out). A shelf-like stream with 100 dimension keys (50 SKUs × 2 lanes) writes a day
+ * (1,440) of consecutive minute bins on real files (`omo.db` and a real Outbox in `outbox.db`), each bin in one
  * transaction with its 15-minute, hour and store-day roll-ups and its staged uplink record. Measured per
  * bin: rows changed (all levels), bytes the process passed to write(2) (`/proc/self/io` wchar: WAL
  * frames, checkpoints and the outbox's commits), bytes it caused to reach the block layer
@@ -27,13 +27,16 @@ import { LatencyRecorder } from './report.js';
 setLogLevel('warn');
 
 const binsArg = process.argv.indexOf('--bins');
-const BINS = binsArg > 0 ? Number(process.argv[binsArg + 1]) : 600;
+const BINS = binsArg > 0 ? Number(process.argv[binsArg + 1]) : 1440;
 const START = Date.parse('2026-03-30T00:00:00Z');
 
-/** The shelf-lane declaration of the stream tests, with or without its uplink. */
-function shelfLike(uplink: boolean): StreamDeclaration {
+type Uplink = 'uplink' | 'uplink every 15min' | 'staged' | 'none';
+
+/** The shelf-lane declaration of the stream tests, uplinked per bin or per 15 minutes, or local. */
+function shelfLike(uplink: Uplink): StreamDeclaration {
   const { uplink: _, ...local } = shelfLane;
-  return uplink ? shelfLane : local;
+  if (uplink === 'none') return local;
+  return uplink === 'uplink every 15min' ? { ...shelfLane, uplinkEvery: '15min' } : shelfLane;
 }
 
 function io(): { wchar: number; writeBytes: number } {
@@ -62,8 +65,8 @@ function binRecords(random: Random, start: number, active: number): StreamRecord
   });
 }
 
-/** `uplink`: staged and appended to a real Outbox; `staged`: staged, the append a no-op; `none`: local only. */
-async function scenario(label: string, active: number, uplink: 'uplink' | 'staged' | 'none') {
+/** `uplink…`: staged and appended to a real Outbox; `staged`: staged, the append a no-op; `none`: local only. */
+async function scenario(label: string, active: number, uplink: Uplink) {
   const dir = mkdtempSync(join(tmpdir(), 'omo-streams-bench-'));
   const config = parseConfig('store: { id: s1, timezone: Europe/Berlin }\ngateway: { id: gw-1 }\n', 'bench.yaml', {
     env: {},
@@ -75,7 +78,7 @@ async function scenario(label: string, active: number, uplink: 'uplink' | 'stage
   const sink = uplink === 'staged' ? { append: () => [] } : outbox;
   const store = new StreamStore({ db, config, metrics: createRegistry(), outbox: sink, now: () => now });
   await store.start();
-  const stream = store.declare(shelfLike(uplink !== 'none'));
+  const stream = store.declare(shelfLike(uplink));
   const random = new Random(42);
   const bins = Array.from({ length: BINS }, (_, i) => binRecords(random, START + i * 60_000, active));
   const times = new LatencyRecorder();
@@ -115,7 +118,9 @@ const lines = [
   await scenario('every key every bin, uplink', 100, 'uplink'),
   await scenario('every key every bin, staged (outbox append a no-op)', 100, 'staged'),
   await scenario('every key every bin, local only', 100, 'none'),
+  await scenario('every key every bin, uplink every 15 min', 100, 'uplink every 15min'),
   await scenario('~20 of 100 keys per bin, uplink', 20, 'uplink'),
+  await scenario('~20 of 100 keys per bin, uplink every 15 min', 20, 'uplink every 15min'),
   await scenario('~20 of 100 keys per bin, local only', 20, 'none'),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

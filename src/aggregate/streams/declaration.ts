@@ -17,12 +17,19 @@ import { isOutboxStream, type OutboxStream } from '../../store/outbox/streams.js
 export const MERGE_KINDS = ['sum', 'min', 'max', 'last', 'distribution'] as const;
 export type MergeKind = (typeof MERGE_KINDS)[number];
 export type MeasureSpec = MergeKind | { kind: 'distribution'; decimals: number };
+export const UPLINK_EVERY = ['bin', '15min', 'hour'] as const;
+export type UplinkEvery = (typeof UPLINK_EVERY)[number];
 
 export interface StreamDeclaration {
   /** Unique per gateway, stable for ever: rows are stored under it. `[a-z][a-z0-9_]*`, ≤ 40. */
   name: string;
   /** The outbox stream its records travel on (ARCHITECTURE §7); none: kept locally only. */
   uplink?: OutboxStream;
+  /**
+   * One uplink record per raw bin (`bin`, the default) or per 15-minute or hour period, staged when
+   * the period closes (periods.ts): fewer, larger records, far fewer outbox writes (README "Measured").
+   */
+  uplinkEvery?: UplinkEvery;
   /** What a row is per: each record names one string value per dimension (none: one row per bin). */
   dimensions: readonly string[];
   measures: Readonly<Record<string, MeasureSpec>>;
@@ -45,10 +52,13 @@ export interface Measure {
 export interface CompiledStream {
   name: string;
   uplink: OutboxStream | null;
+  uplinkEvery: UplinkEvery;
   dimensions: readonly string[];
   measures: readonly Measure[];
   fold: { dimension: number; count: number } | null;
   layout: string;
+  /** The declaration as JSON: stored, so housekeeping can close and stage a stream not declared yet. */
+  source: string;
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,39}$/;
@@ -64,11 +74,12 @@ export class DeclarationError extends Error {
 
 /** Checks a declaration and resolves it; throws a DeclarationError naming the field. */
 export function compileStream(declaration: StreamDeclaration): CompiledStream {
-  const { name, uplink, dimensions, measures, kAnonymity } = declaration;
+  const { name, uplink, uplinkEvery = 'bin', dimensions, measures, kAnonymity } = declaration;
   const fail = (field: string, why: string) => new DeclarationError(name, field, why);
   if (typeof name !== 'string' || !NAME.test(name)) throw fail('name', 'must match [a-z][a-z0-9_]* (≤ 40)');
   if (uplink !== undefined && !isOutboxStream(uplink))
     throw fail('uplink', `${String(uplink)} is not an outbox stream`);
+  if (!UPLINK_EVERY.includes(uplinkEvery)) throw fail('uplinkEvery', `must be one of ${UPLINK_EVERY.join(', ')}`);
   if (!Array.isArray(dimensions) || dimensions.length > MAX_DIMENSIONS) {
     throw fail('dimensions', `must be an array of at most ${MAX_DIMENSIONS} names`);
   }
@@ -90,10 +101,12 @@ export function compileStream(declaration: StreamDeclaration): CompiledStream {
   return {
     name,
     uplink: uplink ?? null,
+    uplinkEvery,
     dimensions: [...dimensions],
     measures: compiled,
     fold: kAnonymity === undefined ? null : foldOf(kAnonymity, dimensions, compiled, fail),
     layout: JSON.stringify({ dimensions, measures: compiled.map((m) => [m.name, m.kind, m.decimals]) }),
+    source: JSON.stringify(declaration),
   };
 }
 

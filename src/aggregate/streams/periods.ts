@@ -28,6 +28,8 @@ export interface PeriodScope {
   levels: BinLevels;
   measures: readonly Measure[];
   id: number;
+  /** Told of every period stored (uplink.ts stages the records of a stream uplinked per period). */
+  stored?: (level: Level, start: number, rows: () => ReadonlyMap<string, StoredValues>) => void;
 }
 
 /** Closes, at every coarse level, the periods that end by the start of the period holding `untilMs`. */
@@ -64,8 +66,10 @@ export function rebuild(scope: PeriodScope, level: Level, period: Period, keys: 
   }
   const gone = (keys ?? sql.keys(id, level.key, period.start)).filter((key) => !merged.has(key));
   let changed = sql.remove(id, level.key, period.start, gone);
-  for (const [key, values] of merged)
+  for (const [key, values] of merged) {
     changed += sql.upsert(id, level.key, period.start, key, encodeValues(measures, values));
+  }
+  scope.stored?.(level, period.start, () => storedRows(scope, level, period.start));
   return changed;
 }
 
@@ -85,11 +89,7 @@ export function periodRows(
   const { sql, levels, measures, id } = scope;
   const merged = new Map<string, StoredValues>();
   const add = (key: string, values: StoredValues) => merged.set(key, mergeValues(measures, merged.get(key), values));
-  if (isClosed(marks, level, period, levels.raw)) {
-    for (const row of sql.sources(id, level.key, period.start, period.start + 1, null))
-      add(row.dims, decodeValues(row.measures));
-    return merged;
-  }
+  if (isClosed(marks, level, period, levels.raw)) return storedRows(scope, level, period.start);
   const source = levels.sourceOf(level, period);
   const sourceMark = source === levels.raw ? period.end : Math.min(marks.get(source.key) ?? period.end, period.end);
   for (const row of sql.sources(id, source.key, period.start, sourceMark, null))
@@ -99,4 +99,10 @@ export function periodRows(
     for (const [key, values] of periodRows(scope, marks, source, levels.periodOf(source, sourceMark))) add(key, values);
   }
   return merged;
+}
+
+/** The stored rows of the bin of `level` at `start`, by key. */
+function storedRows(scope: PeriodScope, level: Level, start: number): Map<string, StoredValues> {
+  const rows = scope.sql.sources(scope.id, level.key, start, start + 1, null);
+  return new Map(rows.map((row) => [row.dims, decodeValues(row.measures)]));
 }

@@ -50,6 +50,12 @@ export const streamMigrations: Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    // The declaration as declared: housekeeping closes (and stages) periods of a stream its part has
+    // not declared again since the start.
+    id: 'aggregate-streams/003-declaration',
+    up: (db) => db.exec('ALTER TABLE agg_stream ADD COLUMN declaration TEXT'),
+  },
 ];
 
 export interface StreamRegistration {
@@ -57,6 +63,7 @@ export interface StreamRegistration {
   name: string;
   layout: string;
   uplink: string | null;
+  declaration: string | null;
 }
 
 export interface StoredRow {

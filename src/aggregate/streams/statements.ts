@@ -41,8 +41,8 @@ export class StreamStatements {
   constructor(readonly db: SqliteDatabase) {
     registerMatch(db);
     this.registration = db.prepare<[string], StreamRegistration>('SELECT * FROM agg_stream WHERE name = ?');
-    this.register = db.prepare('INSERT INTO agg_stream (name, layout, uplink) VALUES (?, ?, ?)');
-    this.reregister = db.prepare('UPDATE agg_stream SET layout = ?, uplink = ? WHERE id = ?');
+    this.register = db.prepare('INSERT INTO agg_stream (name, layout, uplink, declaration) VALUES (?, ?, ?, ?)');
+    this.reregister = db.prepare('UPDATE agg_stream SET layout = ?, uplink = ?, declaration = ? WHERE id = ?');
     this.registrations = db.prepare<[], StreamRegistration>('SELECT * FROM agg_stream ORDER BY id');
     this.anyRow = db.prepare('SELECT 1 FROM agg_stream_row WHERE stream_id = ? LIMIT 1').pluck();
     const bin = 'stream_id = ? AND res_s = ? AND start_ms = ?';

@@ -35,7 +35,7 @@ import { closePeriods } from './periods.js';
 import { streamMigrations } from './schema.js';
 import { StreamStatements } from './statements.js';
 import { DeclaredStream, type StreamHost } from './stream.js';
-import { type StreamUplinkHead, streamSourceKey } from './uplink.js';
+import { type StreamUplinkHead, streamSourceKey, UplinkStager } from './uplink.js';
 import type { StreamRuntime } from './writer.js';
 
 const log = createLogger('omo:aggregate');
@@ -100,8 +100,7 @@ export class StreamStore implements StreamHost {
     const compiled = compileStream(declaration);
     const known = this.declared.get(compiled.name);
     if (known !== undefined) {
-      const { layout, uplink } = known.declaration;
-      if (layout === compiled.layout && uplink === compiled.uplink) return known;
+      if (sameDeclaration(known.declaration, compiled)) return known;
       throw new DeclarationError(
         compiled.name,
         'name',
@@ -119,10 +118,15 @@ export class StreamStore implements StreamHost {
    * stream's roll-ups are written before retention deletes the bins they are merged from.
    */
   closeEndedPeriods(): number {
-    const { sql, levels, now } = this.ready();
+    const { sql, levels, now, revisions, k } = this.ready();
     let changed = 0;
-    for (const { id, layout } of sql.registrations.all()) {
-      const scope = { sql, levels, measures: measuresOfLayout(layout), id };
+    for (const { id, name, layout, declaration } of sql.registrations.all()) {
+      // The stream as last declared, so a stream uplinked per period stages what closes here too.
+      const stream =
+        this.declared.get(name)?.declaration ?? (declaration ? compileStream(JSON.parse(declaration)) : null);
+      const uplink = stream ? new UplinkStager(revisions, stream, levels, k) : null;
+      const measures = stream?.measures ?? measuresOfLayout(layout);
+      const scope = { sql, levels, measures, id, ...(uplink ? { stored: uplink.stage.bind(uplink) } : {}) };
       changed += sql.db.transaction(() => closePeriods(scope, now()))();
     }
     return changed;
@@ -186,21 +190,23 @@ export class StreamStore implements StreamHost {
 
   /** Registers the stream in `agg_stream`, refusing a layout change over stored rows. */
   private register(stream: CompiledStream): void {
-    const { sql } = this.ready();
+    const { sql, levels } = this.ready();
+    if (stream.uplinkEvery !== 'bin' && levels.level(stream.uplinkEvery) === undefined) {
+      const why = `${stream.uplinkEvery} is finer than analysis.bin_s (${levels.binS} s)`;
+      throw new DeclarationError(stream.name, 'uplinkEvery', why);
+    }
     const id = sql.db.transaction(() => {
       const stored = sql.registration.get(stream.name);
-      if (stored === undefined)
-        return Number(sql.register.run(stream.name, stream.layout, stream.uplink).lastInsertRowid);
-      if (stored.layout !== stream.layout && sql.anyRow.get(stored.id) !== undefined) {
+      const { name, layout, uplink, source } = stream;
+      if (stored === undefined) return Number(sql.register.run(name, layout, uplink, source).lastInsertRowid);
+      if (stored.layout !== layout && sql.anyRow.get(stored.id) !== undefined) {
         throw new DeclarationError(
-          stream.name,
+          name,
           'dimensions/measures',
           `differ from the layout its stored rows were written with (${stored.layout}); declare a new name`,
         );
       }
-      if (stored.layout !== stream.layout || stored.uplink !== stream.uplink) {
-        sql.reregister.run(stream.layout, stream.uplink, stored.id);
-      }
+      if (stored.declaration !== source) sql.reregister.run(layout, uplink, source, stored.id);
       return stored.id;
     })();
     this.ids.set(stream.name, id);
@@ -220,4 +226,9 @@ export class StreamStore implements StreamHost {
     if (!this.runtime) throw new Error('StreamStore is not started');
     return this.runtime;
   }
+}
+
+function sameDeclaration(a: CompiledStream, b: CompiledStream): boolean {
+  const identity = (c: CompiledStream) => JSON.stringify([c.layout, c.uplink, c.uplinkEvery, c.fold]);
+  return identity(a) === identity(b);
 }

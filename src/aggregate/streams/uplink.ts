@@ -1,6 +1,7 @@
 /**
  * The uplink record of one bin of a declared stream (ARCHITECTURE §7), on the declaration's outbox
- * stream. One record per bin holds all its rows, as the path streams do: a bin written again with other
+ * stream: a raw bin, or a 15-minute or hour period with `uplinkEvery`. One record per bin holds all its
+ * rows, as the path streams do: a bin written again with other
  * figures is staged as `revision + 1` holding the bin's rows as they are now, so a row that disappeared
  * is retracted by its absence (the cloud keeps the highest revision per type and bin, replacing the
  * bin's rows), and a bin left with no rows at all is staged `{ …, retracted: true }`.
@@ -14,6 +15,8 @@
  * `analysis.k_anonymity` have that dimension set to null and are merged (merge kinds) into one row per
  * remaining dimensions; `folded` says how many rows went in. Store-level figures only.
  */
+import type { BinLevels, Level } from '../levels.js';
+import type { StagedRevisions } from '../staged-revisions.js';
 import type { CompiledStream } from './declaration.js';
 import { mergeValues, presentValues, type StoredValues } from './measures.js';
 import { dimsOf } from './records.js';
@@ -69,4 +72,34 @@ export function uplinkBody(
   }
   const head = { type: stream.name, bin_start: new Date(startMs).toISOString(), bin_s: binS };
   return stream.fold === null ? { ...head, rows: out } : { ...head, k_anonymity: k, rows: out };
+}
+
+/**
+ * Stages a stream's records at its uplink level (`uplinkEvery`): the raw level gets one per bin
+ * written (writer.ts), a coarser one one per period stored — when it closes or a late bin changes it
+ * (periods.ts). Remembers whether anything was staged, so the caller knows to flush.
+ */
+export class UplinkStager {
+  staged = false;
+  private readonly level: Level | undefined;
+
+  constructor(
+    private readonly revisions: StagedRevisions<string> | null,
+    private readonly stream: CompiledStream,
+    levels: BinLevels,
+    private readonly k: number,
+  ) {
+    this.level = stream.uplinkEvery === 'bin' ? levels.raw : levels.level(stream.uplinkEvery);
+  }
+
+  /** Stages the record of the bin of `level` at `startMs` unless `level` is not the uplink level. */
+  stage(level: Level, startMs: number, rows: () => ReadonlyMap<string, StoredValues>): void {
+    if (this.revisions === null || this.stream.uplink === null || level !== this.level) return;
+    const binS = level.key;
+    const body = uplinkBody(this.stream, startMs, binS, rows(), this.k);
+    const staged = this.revisions.stage(this.stream.name, startMs, body, () =>
+      retractionOf(this.stream, startMs, binS),
+    );
+    this.staged ||= staged;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Writes one closed raw bin of a declared stream, in ONE transaction with what it changes at the coarser
  * levels (ARCHITECTURE §6: nothing per reading; a bin commits whole or not at all), and stages its
- * uplink record in the same transaction (staged-revisions.ts).
+ * uplink record — or those of the periods it closes, for a stream uplinked per period — in the same
+ * transaction (uplink.ts, staged-revisions.ts).
  *
  * - The bin's rows replace what was stored for it: rows of keys no longer written are deleted, so a
  *   restart that re-closes a bin is harmless and the rewrite is idempotent.
@@ -17,7 +18,7 @@ import type { CompiledStream } from './declaration.js';
 import { encodeValues, type StoredValues } from './measures.js';
 import { closePeriods, isClosed, rebuild } from './periods.js';
 import type { StreamStatements } from './statements.js';
-import { retractionOf, uplinkBody } from './uplink.js';
+import { UplinkStager } from './uplink.js';
 
 /** What a started StreamStore lends its streams. */
 export interface StreamRuntime {
@@ -59,7 +60,8 @@ export function writeBin(
     let changed = sql.remove(id, raw, startMs, gone);
     for (const [key, values] of rows)
       changed += sql.upsert(id, raw, startMs, key, encodeValues(stream.measures, values));
-    const scope = { sql, levels, measures: stream.measures, id };
+    const uplink = new UplinkStager(revisions, stream, levels, runtime.k);
+    const scope = { sql, levels, measures: stream.measures, id, stored: uplink.stage.bind(uplink) };
     // Close first: a bin past the open periods moves them on (a stream's first bin opens them).
     changed += closePeriods(scope, startMs);
     const marks = sql.marks(id);
@@ -67,11 +69,8 @@ export function writeBin(
     for (const { level, period } of rollUps) {
       if (isClosed(marks, level, period, levels.raw)) changed += rebuild(scope, level, period, touched);
     }
-    let staged = false;
-    if (revisions !== null && stream.uplink !== null) {
-      const body = uplinkBody(stream, startMs, levels.binS, rows, runtime.k);
-      staged = revisions.stage(stream.name, startMs, body, () => retractionOf(stream, startMs, levels.binS));
-    }
+    uplink.stage(levels.raw, startMs, () => rows);
+    const staged = uplink.staged;
     return { bin_start_ms: startMs, written: true, rows_changed: changed, staged };
   })();
 }

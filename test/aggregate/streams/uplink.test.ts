@@ -212,4 +212,61 @@ describe('declared stream uplink records', () => {
     expect(next[0]?.staged).toBe(true);
     expect(shelfRecords(fixture).map((r) => r.id)).toEqual(['gw-1:shelf:1', 'gw-1:shelf:2']);
   });
+
+  it('stage one record per closed 15-minute period when declared uplinkEvery 15min, also when housekeeping closes it', async () => {
+    const f = await openStreams(streamConfig(), {}, Date.parse('2026-03-30T09:20:00Z'));
+    fixture = f;
+    const quarterly = { ...shelfLane, uplinkEvery: '15min' as const };
+    const shelf = f.store.declare(quarterly);
+    const minute = (m: number) => BIN + m * 60_000;
+    const write = (m: number, pickups = 1) =>
+      shelf.write(['4006381333931', '5000112548167'].map((sku) => lane(sku, pickups, [m], minute(m))))[0];
+    for (let m = 0; m < 15; m++) expect(write(m)?.staged).toBe(false);
+    expect(f.outbox.pending('shelf')).toBe(0);
+    // 09:15 closes the 09:00 quarter: its one record holds the quarter's merged rows.
+    expect(write(15)?.staged).toBe(true);
+    const [first] = shelfRecords(f);
+    expect(first).toMatchObject({ id: 'gw-1:shelf:1', type: 'shelf_lane', bin_start: head.bin_start, bin_s: 900 });
+    expect(first?.revision).toBe(1);
+    const hist = Array.from({ length: 15 }, (_, m) => [m, 1]);
+    // Fifteen bins of one pickup each; one dwell sample per bin, 0 to 14 s.
+    expect(first?.rows).toEqual(
+      ['4006381333931', '5000112548167']
+        .map((sku) => laneRow(sku, 15, { count: 15, p50: 7, p90: 13, hist }))
+        .map((row) => ({ ...row, values: { ...row.values, items_min: 9, items_end: 9 } })),
+    );
+    // A late bin changes the closed quarter: revision 2; the same bin again: nothing.
+    expect(write(3, 4)?.staged).toBe(true);
+    expect(write(3, 4)?.staged).toBe(false);
+    expect(
+      shelfRecords(f).map((r) => [
+        r.bin_start,
+        r.revision,
+        (r.rows as { values: { pickups: number } }[])[0]?.values.pickups,
+      ]),
+    ).toEqual([
+      ['2026-03-30T09:00:00.000Z', 1, 15],
+      ['2026-03-30T09:00:00.000Z', 2, 18],
+    ]);
+    // Off before the 09:15 quarter ended; the next start closes and stages it, no part declared yet.
+    await f.store.stop();
+    f.clock.now = Date.parse('2026-03-30T09:31:00Z');
+    await f.restart();
+    expect(shelfRecords(f).map((r) => [r.bin_start, r.bin_s, r.revision])).toEqual([
+      ['2026-03-30T09:00:00.000Z', 900, 1],
+      ['2026-03-30T09:00:00.000Z', 900, 2],
+      ['2026-03-30T09:15:00.000Z', 900, 1],
+    ]);
+  });
+
+  it('refuses uplinkEvery finer than analysis.bin_s', async () => {
+    fixture = await openStreams(streamConfig('Europe/Berlin', { analysis: '{ bin_s: 3600 }' }));
+    const store = fixture.store;
+    expect(() => store.declare({ ...shelfLane, uplinkEvery: '15min' })).toThrow(
+      'stream declaration "shelf_lane": uplinkEvery 15min is finer than analysis.bin_s (3600 s)',
+    );
+    expect(() => store.declare({ ...shelfLane, uplinkEvery: 'day' as never })).toThrow(
+      'uplinkEvery must be one of bin, 15min, hour',
+    );
+  });
 });
