@@ -1,12 +1,12 @@
 /**
  * Declared-stream write volume and time (ARCHITECTURE §10: ≤ 50 MB written per day by a busy store — SD
- * cards wear out). A shelf-like stream with 100 dimension keys (50 SKUs × 2 lanes) writes a day
- * (1,440) of consecutive minute bins on real files (`omo.db` and a real Outbox in `outbox.db`), each bin in one
- * transaction with its 15-minute, hour and store-day roll-ups and its staged uplink record. Measured per
+ * cards wear out). A shelf-like stream with 100 dimension keys (50 SKUs × 2 lanes) writes a day (1,440)
+ * of consecutive minute bins on real files (`omo.db` and a real Outbox in `outbox.db`), each bin in one
+ * transaction with what it changes at the coarser levels and its uplink staging. Measured per
  * bin: rows changed (all levels), bytes the process passed to write(2) (`/proc/self/io` wchar: WAL
  * frames, checkpoints and the outbox's commits), bytes it caused to reach the block layer
  * (write_bytes), and wall time. Both WALs are checkpointed inside the measured window, so pages still
- * in a WAL are counted. Run: `npx tsx test/bench/streams.bench.ts [--bins N]`.
+ * in a WAL are counted. Run: `npm run bench -- streams [--bins N]`.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
