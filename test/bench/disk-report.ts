@@ -10,6 +10,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetWrites } from './disk-writes.js';
+import type { WalPages } from './wal-pages.js';
 
 const MB = 1e6;
 const DAY_S = 86_400;
@@ -36,6 +37,8 @@ export interface Result {
   shoppersPerHour: number | null;
   /** strace: write calls per file of the data directory, and sockets/other. */
   files: Map<string, TargetWrites>;
+  /** Per database file: the pages of its WAL's current cycle by table. */
+  wal: Map<string, WalPages | null>;
 }
 
 export const mb = (bytes: number) => (bytes / MB).toFixed(bytes < 10 * MB ? 2 : 1);
@@ -74,6 +77,16 @@ export function report(results: Result[], speed: number): string {
     lines.push('', '| target | MB / day | writes / day | fsyncs / day |', '|---|---:|---:|---:|');
     for (const [target, w] of [...r.files].sort((a, b) => b[1].bytes - a[1].bytes)) {
       lines.push(`| ${target} | ${mb(day(w.bytes))} | ${day(w.calls).toFixed(0)} | ${day(w.syncs).toFixed(0)} |`);
+    }
+  }
+  for (const r of results.filter((x) => x.scenario.demo)) {
+    for (const [file, pages] of r.wal) {
+      if (pages === null || pages.frames === 0) continue;
+      const top = pages.byTable.slice(0, 8).map(([name, n]) => `${name} ${((100 * n) / pages.frames).toFixed(0)} %`);
+      lines.push(
+        '',
+        `${r.scenario.name}, ${file}: ${pages.frames} pages in ${pages.commits} commits of the WAL's last cycle — ${top.join(', ')}`,
+      );
     }
   }
   const verdicts = results.map((r) => `${r.scenario.name} ${mb(perDay(r, idle, (x) => x.written))}`);

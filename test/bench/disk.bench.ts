@@ -7,7 +7,8 @@
  *   no traffic     `start` alone: what the gateway writes with nobody in the store (wall-clock writes)
  * After a warm-up (provisioning, migrations, the first bins), `/proc/<pid>/io` write_bytes is read at
  * the start and end of the window and scaled to a day; strace splits the writes per file (see
- * disk-writes.ts). The log goes to stderr (journald on a Pi): counted apart, as the budget says.
+ * disk-writes.ts), and the WAL of each database names the tables the pages went to (wal-pages.ts).
+ * The log goes to stderr (journald on a Pi): counted apart, as the budget says.
  *
  * With `--speed X` the demo stores run `--demo --speed X --hours H`: X store-seconds per second while
  * they catch up with the clock, and the window must end before they have. What the aggregates, the
@@ -27,6 +28,7 @@ import { TokenStore } from '../../src/registry/tokens.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { mb, type Result, report, type Scenario } from './disk-report.js';
 import { type ProcIo, procIo, traceWrites, type WriteTrace } from './disk-writes.js';
+import { walPagesPerTable } from './wal-pages.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const option = (name: string, fallback: number) => {
@@ -138,6 +140,7 @@ async function measure(run: Running): Promise<Result> {
     log: run.logBytes() - at.log,
     shoppersPerHour: run.scenario.demo ? await shoppersPerHour(run) : null,
     files,
+    wal: new Map(['omo.db', 'outbox.db'].map((file) => [file, walPagesPerTable(join(run.dir, file))])),
   };
 }
 
