@@ -2,14 +2,22 @@
  * Reading the aggregates back for the HQ API (ARCHITECTURE §8): one resolution, the bins whose start
  * lies in [from, to), optional zone/line filters. Series come back sparse (bins and ids with figures);
  * `periods()` lists every bin of the range so callers can show zeros where nothing happened.
+ *
+ * Paging is pushed into SQL (query-pages.ts) so a page costs what the page holds, not what the range
+ * holds (issue 8: a long range must not stall the gateway): a caller first learns the shape of the
+ * answer cheaply — the ids of a range (`seriesIds`), the rows each bin gives (`flowBinRows`) — then reads
+ * only the bins of its page with a narrower range. Range totals are ranked and cut in SQL (`flowRanking`).
  */
 
 import type { ZoneKind } from '../paths/floor-model.js';
 import { histogramPercentile } from './dwell-histogram.js';
 import type { BinLevels, Level, Period, Resolution } from './levels.js';
 import { addFlows, flowList, mergeHeatmaps } from './merge.js';
+import { type FlowKind, type FlowRanking, PageStatements } from './query-pages.js';
 import type { FlowCount, HeatmapCells, LineBinFigures, StoreVisitFigures, ZoneBinFigures } from './records.js';
 import { type AggregateStatements, heatOf, lineFigures, zoneFigures } from './statements.js';
+
+export type { FlowKind, FlowRanking } from './query-pages.js';
 
 export interface RangeOptions {
   resolution: Resolution;
@@ -56,10 +64,14 @@ export class QueryError extends Error {
 }
 
 export class AggregateQuery {
+  private readonly pages: PageStatements;
+
   constructor(
     private readonly sql: AggregateStatements,
     private readonly levels: BinLevels,
-  ) {}
+  ) {
+    this.pages = new PageStatements(sql.db);
+  }
 
   /** Resolutions kept (those not finer than analysis.bin_s). */
   resolutions(): Resolution[] {
@@ -96,8 +108,33 @@ export class AggregateQuery {
     }));
   }
 
+  /** Ids of the lines or zones with a row in the range (one since removed from the config too), sorted. */
+  seriesIds(kind: 'line' | 'zone', options: RangeOptions): string[] {
+    return this.pages.seriesIds(kind, this.range(options).range);
+  }
+
+  /** Per bin with flows, in time order, how many rows its flows make k-anonymised (foldRareFlows). */
+  flowBinRows(kind: FlowKind, k: number, options: RangeOptions): { start_ms: number; rows: number }[] {
+    return this.pages.flowBinRows(kind, k, this.range(options).range);
+  }
+
+  /** Flows summed over the range, folded at k, one page of the kept ones ranked. */
+  flowRanking(kind: FlowKind, k: number, options: RangeOptions & { limit: number; offset: number }): FlowRanking {
+    const { limit, offset } = options;
+    return this.pages.flowRanking(kind, k, this.range(options).range, { limit, offset });
+  }
+
+  /**
+   * End of the newest raw bin stored, or undefined when there is none. Bins are written closed, so
+   * figures up to it are as final as the store knows. A PARTIAL bin (a clean stop inside it) counts:
+   * it holds everything observed up to the stop and a restart only adds to it (README "Partial bins").
+   */
+  newestBinEnd(): number | undefined {
+    return this.pages.newestBinEnd(this.levels.raw.key);
+  }
+
   /** Transitions or paths per bin, most frequent first within each bin. */
-  flowSeries(kind: 'transition' | 'path', options: RangeOptions): FlowBin[] {
+  flowSeries(kind: FlowKind, options: RangeOptions): FlowBin[] {
     const { level, range } = this.range(options);
     const bins = new Map<number, Map<string, number>>();
     for (const row of this.sql.flowRows(range, kind)) {
@@ -109,7 +146,7 @@ export class AggregateQuery {
   }
 
   /** Transitions or paths summed over the range, most frequent first. */
-  flowTotals(kind: 'transition' | 'path', options: RangeOptions): FlowCount[] {
+  flowTotals(kind: FlowKind, options: RangeOptions): FlowCount[] {
     const counts = new Map<string, number>();
     for (const bin of this.flowSeries(kind, options)) addFlows(counts, bin.flows);
     return flowList(counts);

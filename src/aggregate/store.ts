@@ -25,6 +25,8 @@ import { AggregateMetrics } from './metrics.js';
 import {
   AggregateQuery,
   type FlowBin,
+  type FlowKind,
+  type FlowRanking,
   type LineSeriesRow,
   type RangeOptions,
   type StoreVisitRow,
@@ -199,6 +201,18 @@ export class AggregateStore {
   }
   heatmap(options: RangeOptions): { heatmap: HeatmapCells | null; bins: number } {
     return this.ready().reader.heatmap(options);
+  }
+  seriesIds(kind: 'line' | 'zone', options: RangeOptions): string[] {
+    return this.ready().reader.seriesIds(kind, options);
+  }
+  flowBinRows(kind: FlowKind, k: number, options: RangeOptions): { start_ms: number; rows: number }[] {
+    return this.ready().reader.flowBinRows(kind, k, options);
+  }
+  flowRanking(kind: FlowKind, k: number, options: RangeOptions & { limit: number; offset: number }): FlowRanking {
+    return this.ready().reader.flowRanking(kind, k, options);
+  }
+  newestBinEnd(): number | undefined {
+    return this.ready().reader.newestBinEnd();
   }
   /** Whole records of a resolution (roll-ups included), for tests and exports. */
   records(resolution: Resolution | 'raw', fromMs: number, toMs: number): PathBinRecord[] {

@@ -1,8 +1,9 @@
 /**
  * The HTTP app as the gateway builds it, with the HQ routes over a real AggregateStore (a SQLite file
- * filled with the zara01 scenario's bins, test/aggregate/scenario.ts) and a real token file.
+ * filled with the zara01 scenario's bins, test/aggregate/scenario.ts) and a real token file. `routes`
+ * passes the clock and final_until source the gateway would.
  */
-import { hqRoutes } from '../../src/http/routes/hq-routes.js';
+import { type HqOptions, hqRoutes } from '../../src/http/routes/hq-routes.js';
 import { makeTestApp, type TestApp } from '../http/helpers/app.js';
 import { openStore, type StoreFixture } from './helpers.js';
 import { buildScenario, type Scenario } from './scenario.js';
@@ -14,10 +15,15 @@ export interface HqApp {
   close(): Promise<void>;
 }
 
-export async function makeHqApp(scenario: Scenario = buildScenario()): Promise<HqApp> {
+export async function makeHqApp(
+  scenario: Scenario = buildScenario(),
+  routes: Pick<HqOptions, 'now' | 'finalUntil'> = {},
+): Promise<HqApp> {
   const fixture = await openStore(scenario.config);
   for (const record of scenario.records) fixture.store.writeBin(record);
-  const http = await makeTestApp({ routes: hqRoutes({ aggregates: fixture.store, config: scenario.config }) });
+  const http = await makeTestApp({
+    routes: hqRoutes({ aggregates: fixture.store, config: scenario.config, ...routes }),
+  });
   return {
     http,
     fixture,

@@ -4,8 +4,8 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCheckoutZone } from '../../src/aggregate/daily-summary.js';
 import type { PathBinRecord } from '../../src/aggregate/records.js';
-import { isCheckoutZone } from '../../src/http/routes/hq-daily.js';
 import { pictureSize, RAMP, ZONE_COLOURS } from '../../src/http/routes/hq-heatmap-png.js';
 import { type HqApp, makeHqApp } from '../aggregate/hq-app.js';
 import { DAY1, DAY2 } from '../aggregate/scenario.js';

@@ -9,8 +9,10 @@ import { parseCsvRecords } from './helpers/csv-parse.js';
 import { openApiProblems } from './helpers/openapi-check.js';
 
 let hq: HqApp;
+/** The clock `from`/`to` default from: Monday 30 March 2026, 14:00 in Berlin (CEST), after the scenario. */
+const NOW = Date.parse('2026-03-30T12:00:00Z');
 beforeAll(async () => {
-  hq = await makeHqApp();
+  hq = await makeHqApp(undefined, { now: () => NOW });
 });
 afterAll(async () => {
   await hq.close();
@@ -49,8 +51,16 @@ describe('HQ routes: auth', () => {
 
 describe('HQ routes: bad parameters', () => {
   const cases: [string, string, RegExp][] = [
-    ['/api/v1/footfall?to=2026-03-29', 'from', /"from" is required/],
-    ['/api/v1/footfall?from=2026-03-28', 'to', /"to" is required/],
+    [
+      '/api/v1/footfall?from=2026-03-31',
+      'from',
+      /"from" \(2026-03-31\) must be before "to" \(now, 2026-03-30T14:00:00\+02:00\)/,
+    ],
+    [
+      '/api/v1/footfall?from=2026-03-28&bin=minute',
+      'to',
+      /the range spans 2\.5 days; bin=minute allows at most 2 days/,
+    ],
     ['/api/v1/footfall?from=2026-13-01&to=2026-03-29', 'from', /month 13/],
     ['/api/v1/footfall?from=28.03.2026&to=2026-03-29', 'from', /"from" must be an ISO-8601 date/],
     ['/api/v1/zones/stats?from=2026-03-28&to=2026-02-30', 'to', /has day 30; 2026-02 has 28 days/],
@@ -176,6 +186,7 @@ describe('HQ routes: pages and documentation', () => {
     };
     expect(openApiProblems(doc)).toEqual([]);
     for (const path of [
+      '/floor',
       '/footfall',
       '/zones/stats',
       '/paths/transitions',

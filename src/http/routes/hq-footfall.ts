@@ -4,42 +4,12 @@
  * every bin of the range and every line of the floor plan (zeros where nobody crossed), so a chart has
  * no holes. Lines marked `entrance` are the store's footfall (`/summary/daily` sums them).
  */
-import { type Static, Type as T } from '@sinclair/typebox';
-import { bearerSecurity } from '../auth.js';
-import { sendTable } from '../respond.js';
-import {
-  errorResponses,
-  FormatParam,
-  LimitParam,
-  OffsetParam,
-  Query,
-  tableResponse,
-  type WithDefaults,
-} from '../schemas.js';
+import { Type as T } from '@sinclair/typebox';
+import type { LineSeriesRow, RangeOptions } from '../../aggregate/query.js';
 import type { HttpRoutePlugin } from '../types.js';
-import {
-  BinParam,
-  BinTimes,
-  FromParam,
-  type HqDeps,
-  IdListParam,
-  PageSchema,
-  page,
-  periodGrid,
-  resolveIds,
-  resolveRange,
-  ToParam,
-} from './hq-params.js';
-
-const FootfallQuery = Query({
-  from: FromParam,
-  to: ToParam,
-  bin: BinParam,
-  line: IdListParam('counting line'),
-  limit: LimitParam,
-  offset: OffsetParam,
-  format: FormatParam,
-});
+import { gridIds, gridPage } from './hq-pages.js';
+import { BinTimes, type HqOptions, IdListParam, resolveIds } from './hq-params.js';
+import { hqTableRoute } from './hq-table.js';
 
 const FootfallRow = T.Object({
   ...BinTimes,
@@ -51,64 +21,36 @@ const FootfallRow = T.Object({
   groups_out: T.Integer({ description: 'Groups out.' }),
 });
 
-const COLUMNS = ['bin_start', 'bin_end', 'line', 'entrance', 'in', 'out', 'groups_in', 'groups_out'];
-
-type FootfallQueryType = WithDefaults<Static<typeof FootfallQuery>, 'bin' | 'limit' | 'offset' | 'format'>;
-
-export function hqFootfallRoutes(deps: HqDeps): HttpRoutePlugin {
-  return {
+export function hqFootfallRoutes(options: HqOptions): HttpRoutePlugin {
+  const { aggregates, config } = options;
+  const configured = config.floor.lines.map((line) => line.id);
+  const entrance = new Map(config.floor.lines.map((line) => [line.id, line.entrance]));
+  return hqTableRoute(options, {
     name: 'hq-footfall',
-    register(app, { requireScope }) {
-      app.get<{ Querystring: FootfallQueryType }>(
-        '/api/v1/footfall',
-        {
-          onRequest: requireScope('hq:read'),
-          schema: {
-            summary: 'People and groups crossing each counting line, per bin',
-            description:
-              'One row per bin and line, zeros included. Paged with limit/offset; X-Total-Count carries the row count.',
-            tags: ['hq'],
-            security: bearerSecurity,
-            querystring: FootfallQuery,
-            response: {
-              200: tableResponse(PageSchema(FootfallRow, 'Footfall rows'), 'Footfall per bin and line.'),
-              ...errorResponses(400, 401, 403, 500),
-            },
-          },
-        },
-        async (request, reply) => {
-          const { limit, offset, format } = request.query;
-          const range = resolveRange(request.query, deps);
-          const configured = deps.config.floor.lines;
-          const selected = resolveIds(
-            request.query.line,
-            configured.map((line) => line.id),
-            'line',
-          );
-          const stored = deps.aggregates.lineSeries({ ...range, lines: selected });
-          const ids = { selected, configured: configured.map((line) => line.id) };
-          const entrance = new Map(configured.map((line) => [line.id, line.entrance]));
-          const rows = periodGrid(
-            deps,
-            range,
-            ids,
-            stored,
-            (row) => row.line,
-            (times, line, row) => ({
-              ...times,
-              line,
-              entrance: row?.entrance ?? entrance.get(line) ?? false,
-              in: row?.in ?? 0,
-              out: row?.out ?? 0,
-              groups_in: row?.groups_in ?? 0,
-              groups_out: row?.groups_out ?? 0,
-            }),
-          );
-          const body = page(range, rows, limit, offset);
-          reply.header('x-total-count', String(body.total));
-          return sendTable(reply, { format, rows: body.items, columns: COLUMNS, filename: 'footfall', json: body });
-        },
-      );
+    url: '/api/v1/footfall',
+    summary: 'People and groups crossing each counting line, per bin',
+    description: 'One row per bin and line, zeros included, in time order then by line.',
+    params: { line: IdListParam('counting line') },
+    row: FootfallRow,
+    filename: 'footfall',
+    rows: ({ range, page, query }) => {
+      const lines = resolveIds(query.line, configured, 'line');
+      const ids = gridIds(lines, configured, () => aggregates.seriesIds('line', range));
+      const grid = {
+        periods: aggregates.periods(range),
+        ids,
+        read: (window: RangeOptions) => aggregates.lineSeries({ ...window, lines: ids }),
+        idOf: (row: LineSeriesRow) => row.line,
+      };
+      return gridPage(range, grid, page, (times, line, row) => ({
+        ...times,
+        line,
+        entrance: row?.entrance ?? entrance.get(line) ?? false,
+        in: row?.in ?? 0,
+        out: row?.out ?? 0,
+        groups_in: row?.groups_in ?? 0,
+        groups_out: row?.groups_out ?? 0,
+      }));
     },
-  };
+  });
 }

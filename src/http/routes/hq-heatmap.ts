@@ -3,11 +3,12 @@
  * "Heatmap") summed over the bins of [from, to) at the chosen resolution. JSON gives the grid and the
  * row-major `seconds` (row 0 at the grid's minimum y, as `omo-edge analyze` prints it); CSV one row per
  * cell with its corner in floor metres; PNG the floor plan with the cells coloured (hq-heatmap-png.ts).
- * With no data in the range the grid of the current floor plan is returned, all zeros.
+ * With no data in the range the grid of the current floor plan is returned, all zeros. Only bins
+ * starting before `final_until` are summed (hq-params.ts); the JSON states it, the other formats carry
+ * it in X-Final-Until.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { HeatmapCells } from '../../aggregate/records.js';
-import { localIso } from '../../aggregate/time-zone.js';
 import { compileFloor } from '../../paths/floor-model.js';
 import { heatGrid } from '../../paths/heatmap-engine.js';
 import { bearerSecurity } from '../auth.js';
@@ -15,7 +16,16 @@ import { sendTable } from '../respond.js';
 import { errorResponses, Query, StringEnum, type WithDefaults } from '../schemas.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { renderHeatmapPng } from './hq-heatmap-png.js';
-import { BinParam, FromParam, type HqDeps, invalid, resolveRange, ToParam } from './hq-params.js';
+import {
+  BinParam,
+  FromParam,
+  type HqOptions,
+  invalid,
+  RangeFields,
+  rangeFields,
+  resolveRange,
+  ToParam,
+} from './hq-params.js';
 
 /** Largest PNG side: a 4096² RGBA buffer is 64 MiB, the most one request may make the gateway allocate. */
 const MAX_SIDE_PX = 4096;
@@ -37,10 +47,8 @@ const HeatmapQuery = Query({
 type HeatmapQueryType = WithDefaults<Static<typeof HeatmapQuery>, 'bin' | 'format' | 'scale'>;
 
 const HeatmapJson = T.Object({
-  from: T.String(),
-  to: T.String(),
-  bin: T.String(),
-  bins: T.Integer({ description: 'Bins in the range that had heatmap seconds.' }),
+  ...RangeFields,
+  bins: T.Integer({ description: 'Bins in the range (up to final_until) that had heatmap seconds.' }),
   cell_m: T.Number({ description: 'Cell side in metres.' }),
   origin: T.Array(T.Number(), { description: '[x, y] of the grid minimum corner, floor metres.' }),
   cols: T.Integer(),
@@ -52,7 +60,7 @@ const HeatmapJson = T.Object({
 
 const COLUMNS = ['cell', 'row', 'col', 'x_m', 'y_m', 'seconds'];
 
-export function hqHeatmapRoutes(deps: HqDeps): HttpRoutePlugin {
+export function hqHeatmapRoutes(deps: HqOptions): HttpRoutePlugin {
   const model = compileFloor(deps.config.floor, deps.config.analysis);
   const current = heatGrid(model);
   return {
@@ -86,6 +94,8 @@ export function hqHeatmapRoutes(deps: HqDeps): HttpRoutePlugin {
           const { format, scale } = request.query;
           const range = resolveRange(request.query, deps);
           const { heatmap, bins } = deps.aggregates.heatmap(range);
+          const fields = rangeFields(range);
+          if (fields.final_until !== null) reply.header('x-final-until', fields.final_until);
           const grid = gridOf(heatmap, current);
           const seconds = new Array<number>(grid.cols * grid.rows).fill(0);
           for (const [cell, s] of Object.entries(heatmap?.cells ?? {})) seconds[Number(cell)] = s;
@@ -133,9 +143,7 @@ export function hqHeatmapRoutes(deps: HqDeps): HttpRoutePlugin {
             columns: COLUMNS,
             filename: 'heatmap',
             json: {
-              from: localIso(range.timeZone, range.fromMs),
-              to: localIso(range.timeZone, range.toMs),
-              bin: range.resolution,
+              ...fields,
               bins,
               cell_m: grid.cellM,
               origin: [grid.originX, grid.originY],

@@ -8,41 +8,10 @@
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import { foldRareFlows } from '../../aggregate/k-anonymity.js';
-import { bearerSecurity } from '../auth.js';
-import { sendTable } from '../respond.js';
-import {
-  errorResponses,
-  FormatParam,
-  LimitParam,
-  OffsetParam,
-  Query,
-  tableResponse,
-  type WithDefaults,
-} from '../schemas.js';
 import type { HttpRoutePlugin } from '../types.js';
-import {
-  BinParam,
-  BinTimes,
-  binTimes,
-  FromParam,
-  type HqDeps,
-  NullableNumber,
-  NullableString,
-  PageSchema,
-  page,
-  resolveRange,
-  ToParam,
-} from './hq-params.js';
-
-const PathsQuery = Query({
-  from: FromParam,
-  to: ToParam,
-  bin: BinParam,
-  limit: LimitParam,
-  offset: OffsetParam,
-  format: FormatParam,
-});
-type PathsQueryType = WithDefaults<Static<typeof PathsQuery>, 'bin' | 'limit' | 'offset' | 'format'>;
+import { binnedPage } from './hq-pages.js';
+import { BinTimes, binTimes, type HqOptions, NullableNumber, NullableString } from './hq-params.js';
+import { hqTableRoute } from './hq-table.js';
 
 const TransitionRow = T.Object({
   ...BinTimes,
@@ -63,105 +32,63 @@ const TopPathRow = T.Object({
   folded_flows: T.Integer({ description: 'Distinct paths folded into this row (0 on ordinary rows).' }),
 });
 
-function schema(summary: string, description: string, row: typeof TransitionRow | typeof TopPathRow) {
-  return {
-    summary,
-    description,
-    tags: ['hq'],
-    security: bearerSecurity,
-    querystring: PathsQuery,
-    response: {
-      200: tableResponse(PageSchema(row, 'Rows'), summary),
-      ...errorResponses(400, 401, 403, 500),
-    },
-  };
-}
-
-export function hqPathRoutes(deps: HqDeps): HttpRoutePlugin {
-  const k = deps.config.analysis.k_anonymity;
-  return {
-    name: 'hq-paths',
-    register(app, { requireScope }) {
-      app.get<{ Querystring: PathsQueryType }>(
-        '/api/v1/paths/transitions',
-        {
-          onRequest: requireScope('hq:read'),
-          schema: schema(
-            'Transitions between area zones per bin, k-anonymised',
-            'Most frequent first within each bin; the "other" row of a bin comes last. Paged with limit/offset.',
-            TransitionRow,
-          ),
-        },
-        async (request, reply) => {
-          const { limit, offset, format } = request.query;
-          const range = resolveRange(request.query, deps);
-          const rows = deps.aggregates.flowSeries('transition', range).flatMap((bin) => {
-            const times = binTimes(range.timeZone, bin.start_ms, bin.len_s);
-            const folded = foldRareFlows(bin.flows, k);
-            const kept = folded.kept.map(({ zones, count }) => ({
-              ...times,
-              from: zones[0] ?? null,
-              to: zones[1] ?? null,
-              count,
-              other: false,
-              folded_flows: 0,
-            }));
-            if (folded.other_flows === 0) return kept;
-            const other = { from: null, to: null, count: folded.other_count, other: true };
-            return [...kept, { ...times, ...other, folded_flows: folded.other_flows }];
-          });
-          const body = page(range, rows, limit, offset);
-          reply.header('x-total-count', String(body.total));
-          const columns = Object.keys(TransitionRow.properties);
-          return sendTable(reply, { format, rows: body.items, columns, filename: 'transitions', json: body });
-        },
-      );
-
-      app.get<{ Querystring: PathsQueryType }>(
-        '/api/v1/paths/top',
-        {
-          onRequest: requireScope('hq:read'),
-          schema: schema(
-            'The most frequent paths through area zones over the range, k-anonymised',
-            'Summed over the bins of the range at the given resolution; the "other" row comes last.',
-            TopPathRow,
-          ),
-        },
-        async (request, reply) => {
-          const { limit, offset, format } = request.query;
-          const range = resolveRange(request.query, deps);
-          const totals = deps.aggregates.flowTotals('path', range);
-          let all = 0;
-          for (const flow of totals) all += flow.count;
-          const folded = foldRareFlows(totals, k);
-          const rows: Static<typeof TopPathRow>[] = folded.kept.map(({ zones, count }, i) => ({
-            rank: i + 1,
-            path: zones.join('>'),
-            length: zones.length,
+export function hqPathRoutes(options: HqOptions): HttpRoutePlugin[] {
+  const { aggregates } = options;
+  const k = options.config.analysis.k_anonymity;
+  const transitions = hqTableRoute(options, {
+    name: 'hq-transitions',
+    url: '/api/v1/paths/transitions',
+    summary: 'Transitions between area zones per bin, k-anonymised',
+    description: 'Most frequent first within each bin; the "other" row of a bin comes last.',
+    row: TransitionRow,
+    filename: 'transitions',
+    rows: ({ range, page }) =>
+      binnedPage(range, aggregates.flowBinRows('transition', k, range), page, (window) =>
+        aggregates.flowSeries('transition', window).flatMap((bin) => {
+          const times = binTimes(range.timeZone, bin.start_ms, bin.len_s);
+          const folded = foldRareFlows(bin.flows, k);
+          const kept = folded.kept.map(({ zones, count }) => ({
+            ...times,
+            from: zones[0] ?? null,
+            to: zones[1] ?? null,
             count,
-            share: count / all,
             other: false,
             folded_flows: 0,
           }));
-          if (folded.other_flows > 0) {
-            const count = folded.other_count;
-            const share = count / all;
-            rows.push({
-              rank: null,
-              path: null,
-              length: 0,
-              count,
-              share,
-              other: true,
-              folded_flows: folded.other_flows,
-            });
-          }
-          const body = page(range, rows, limit, offset);
-          reply.header('x-total-count', String(body.total));
-          const columns = Object.keys(TopPathRow.properties);
-          return sendTable(reply, { format, rows: body.items, columns, filename: 'top-paths', json: body });
-        },
-      );
+          if (folded.other_flows === 0) return kept;
+          const other = { from: null, to: null, count: folded.other_count, other: true };
+          return [...kept, { ...times, ...other, folded_flows: folded.other_flows }];
+        }),
+      ),
+  });
+
+  const top = hqTableRoute(options, {
+    name: 'hq-top-paths',
+    url: '/api/v1/paths/top',
+    summary: 'The most frequent paths through area zones over the range, k-anonymised',
+    description: 'Summed over the bins of the range at the given resolution; the "other" row comes last.',
+    row: TopPathRow,
+    filename: 'top-paths',
+    rows: ({ range, page }) => {
+      const ranking = aggregates.flowRanking('path', k, { ...range, ...page });
+      const items: Static<typeof TopPathRow>[] = ranking.page.map(({ zones, count }, i) => ({
+        rank: page.offset + i + 1,
+        path: zones.join('>'),
+        length: zones.length,
+        count,
+        share: count / ranking.all,
+        other: false,
+        folded_flows: 0,
+      }));
+      const hasOther = ranking.other_flows > 0;
+      // The "other" row is the last row of the answer, right after the kept ones.
+      if (hasOther && page.offset + items.length === ranking.kept && items.length < page.limit) {
+        const count = ranking.other_count;
+        const other = { rank: null, path: null, length: 0, count, share: count / ranking.all, other: true };
+        items.push({ ...other, folded_flows: ranking.other_flows });
+      }
+      return { total: ranking.kept + (hasOther ? 1 : 0), items };
     },
-  };
+  });
+  return [transitions, top];
 }

@@ -1,48 +1,19 @@
 /**
  * `GET /api/v1/summary/daily` (hq:read, ARCHITECTURE §8): the one call HQ makes per store and day — one
- * row per store day (local midnight to midnight in `store.timezone`) whose start lies in [from, to).
- * The figures and their rules are in hq-daily.ts. `bin` is accepted for symmetry with the other
- * routes and must be `day`. In CSV, `busiest_zones` is a JSON array in one field.
+ * row per store day (local midnight to midnight in `store.timezone`) whose start lies in [from, to);
+ * without a range, today so far. The figures and their rules are in src/aggregate/daily-summary.ts.
+ * `bin` is accepted for symmetry with the other routes and must be `day`. In CSV, `busiest_zones` is a
+ * JSON array in one field.
  */
-import { type Static, Type as T } from '@sinclair/typebox';
-import { bearerSecurity } from '../auth.js';
-import { sendTable } from '../respond.js';
-import {
-  errorResponses,
-  FormatParam,
-  LimitParam,
-  OffsetParam,
-  Query,
-  StringEnum,
-  tableResponse,
-  type WithDefaults,
-} from '../schemas.js';
+import { Type as T } from '@sinclair/typebox';
+import { dailySummaries } from '../../aggregate/daily-summary.js';
+import { StringEnum } from '../schemas.js';
 import type { HttpRoutePlugin } from '../types.js';
-import { dailySummaries } from './hq-daily.js';
-import {
-  FromParam,
-  type HqDeps,
-  invalid,
-  NullableNumber,
-  NullableString,
-  PageSchema,
-  page,
-  resolveRange,
-  ToParam,
-} from './hq-params.js';
+import { type HqOptions, NullableNumber, NullableString } from './hq-params.js';
+import { hqTableRoute } from './hq-table.js';
 
 /** A year of days per request keeps the hour bins read for peak hours bounded (8,784 per line). */
 const MAX_DAYS = 366;
-
-const SummaryQuery = Query({
-  from: FromParam,
-  to: ToParam,
-  bin: T.Optional(StringEnum(['day'], { description: 'Always day: one row per store day.', default: 'day' })),
-  limit: LimitParam,
-  offset: OffsetParam,
-  format: FormatParam,
-});
-type SummaryQueryType = WithDefaults<Static<typeof SummaryQuery>, 'bin' | 'limit' | 'offset' | 'format'>;
 
 const DayRow = T.Object({
   date: T.String({ description: 'The store day, YYYY-MM-DD in the store time zone.' }),
@@ -64,42 +35,22 @@ const DayRow = T.Object({
   }),
 });
 
-export function hqSummaryRoutes(deps: HqDeps): HttpRoutePlugin {
-  return {
+export function hqSummaryRoutes(options: HqOptions): HttpRoutePlugin {
+  const { aggregates, config } = options;
+  const context = { timeZone: config.store.timezone, zones: config.floor.zones };
+  return hqTableRoute(options, {
     name: 'hq-summary',
-    register(app, { requireScope }) {
-      app.get<{ Querystring: SummaryQueryType }>(
-        '/api/v1/summary/daily',
-        {
-          onRequest: requireScope('hq:read'),
-          schema: {
-            summary: 'Daily store summary: visitors, groups, peak hour, visit duration, busiest zones, checkout rate',
-            description: `One row per store day in [from, to), at most ${MAX_DAYS} days. Paged with limit/offset.`,
-            tags: ['hq'],
-            security: bearerSecurity,
-            querystring: SummaryQuery,
-            response: {
-              200: tableResponse(PageSchema(DayRow, 'Day rows'), 'One summary per store day.'),
-              ...errorResponses(400, 401, 403, 500),
-            },
-          },
-        },
-        async (request, reply) => {
-          const { limit, offset, format } = request.query;
-          const range = resolveRange(request.query, deps);
-          if (range.toMs - range.fromMs > MAX_DAYS * 86_400_000) {
-            throw invalid(
-              'to',
-              `querystring parameter "to": /summary/daily covers at most ${MAX_DAYS} days per request`,
-            );
-          }
-          const rows = dailySummaries(deps, deps.aggregates.periods(range));
-          const body = page(range, rows, limit, offset);
-          reply.header('x-total-count', String(body.total));
-          const columns = Object.keys(DayRow.properties);
-          return sendTable(reply, { format, rows: body.items, columns, filename: 'daily-summary', json: body });
-        },
-      );
+    url: '/api/v1/summary/daily',
+    summary: 'Daily store summary: visitors, groups, peak hour, visit duration, busiest zones, checkout rate',
+    description: `One row per store day in [from, to), at most ${MAX_DAYS} days; without a range, today so far (the day holding final_until is listed with the figures final so far).`,
+    bin: T.Optional(StringEnum(['day'], { description: 'Always day: one row per store day.', default: 'day' })),
+    maxDays: MAX_DAYS,
+    row: DayRow,
+    filename: 'daily-summary',
+    rows: ({ range, page }) => {
+      const days = aggregates.periods(range);
+      const window = days.slice(page.offset, page.offset + page.limit);
+      return { total: days.length, items: dailySummaries(aggregates, context, window) };
     },
-  };
+  });
 }

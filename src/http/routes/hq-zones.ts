@@ -6,44 +6,12 @@
  * src/paths/queue.ts: the mean dwell of the queue visits that ended in it, and Little's law
  * (person-seconds / visits ended); null when no visit ended. Every bin and zone is listed.
  */
-import { type Static, Type as T } from '@sinclair/typebox';
-import type { ZoneSeriesRow } from '../../aggregate/query.js';
-import { bearerSecurity } from '../auth.js';
-import { sendTable } from '../respond.js';
-import {
-  errorResponses,
-  FormatParam,
-  LimitParam,
-  OffsetParam,
-  Query,
-  tableResponse,
-  type WithDefaults,
-} from '../schemas.js';
+import { Type as T } from '@sinclair/typebox';
+import type { RangeOptions, ZoneSeriesRow } from '../../aggregate/query.js';
 import type { HttpRoutePlugin } from '../types.js';
-import {
-  BinParam,
-  BinTimes,
-  FromParam,
-  type HqDeps,
-  IdListParam,
-  NullableNumber,
-  PageSchema,
-  page,
-  periodGrid,
-  resolveIds,
-  resolveRange,
-  ToParam,
-} from './hq-params.js';
-
-const ZonesQuery = Query({
-  from: FromParam,
-  to: ToParam,
-  bin: BinParam,
-  zone: IdListParam('zone'),
-  limit: LimitParam,
-  offset: OffsetParam,
-  format: FormatParam,
-});
+import { gridIds, gridPage } from './hq-pages.js';
+import { BinTimes, type HqOptions, IdListParam, NullableNumber, resolveIds } from './hq-params.js';
+import { hqTableRoute } from './hq-table.js';
 
 const ZoneRow = T.Object({
   ...BinTimes,
@@ -63,60 +31,33 @@ const ZoneRow = T.Object({
   queue_wait_littles_law_s: NullableNumber("Queue zones: Little's law, person-seconds / visits ended."),
 });
 
-const COLUMNS = Object.keys(ZoneRow.properties);
-
-type ZonesQueryType = WithDefaults<Static<typeof ZonesQuery>, 'bin' | 'limit' | 'offset' | 'format'>;
-
-export function hqZoneRoutes(deps: HqDeps): HttpRoutePlugin {
-  return {
+export function hqZoneRoutes(options: HqOptions): HttpRoutePlugin {
+  const { aggregates, config } = options;
+  const kinds = new Map<string, string>(config.floor.zones.map((zone) => [zone.id, zone.kind]));
+  const configured = [...kinds.keys()];
+  return hqTableRoute(options, {
     name: 'hq-zones',
-    register(app, { requireScope }) {
-      app.get<{ Querystring: ZonesQueryType }>(
-        '/api/v1/zones/stats',
-        {
-          onRequest: requireScope('hq:read'),
-          schema: {
-            summary: 'Visits, dwell, occupancy and queue waits per zone and bin',
-            description: 'One row per bin and zone, zeros included. Paged with limit/offset.',
-            tags: ['hq'],
-            security: bearerSecurity,
-            querystring: ZonesQuery,
-            response: {
-              200: tableResponse(PageSchema(ZoneRow, 'Zone rows'), 'Zone figures per bin and zone.'),
-              ...errorResponses(400, 401, 403, 500),
-            },
-          },
-        },
-        async (request, reply) => {
-          const { limit, offset, format } = request.query;
-          const range = resolveRange(request.query, deps);
-          const zones = deps.config.floor.zones;
-          const selected = resolveIds(
-            request.query.zone,
-            zones.map((zone) => zone.id),
-            'zone',
-          );
-          const stored = deps.aggregates.zoneSeries({ ...range, zones: selected });
-          const kinds = new Map<string, string>(zones.map((zone) => [zone.id, zone.kind]));
-          const ids = { selected, configured: [...kinds.keys()] };
-          const rows = periodGrid(
-            deps,
-            range,
-            ids,
-            stored,
-            (row) => row.zone,
-            (times, zone, row) => {
-              const kind = row?.kind ?? kinds.get(zone) ?? 'area';
-              return { ...times, zone, kind, ...figures(row, kind) };
-            },
-          );
-          const body = page(range, rows, limit, offset);
-          reply.header('x-total-count', String(body.total));
-          return sendTable(reply, { format, rows: body.items, columns: COLUMNS, filename: 'zone-stats', json: body });
-        },
-      );
+    url: '/api/v1/zones/stats',
+    summary: 'Visits, dwell, occupancy and queue waits per zone and bin',
+    description: 'One row per bin and zone, zeros included, in time order then by zone.',
+    params: { zone: IdListParam('zone') },
+    row: ZoneRow,
+    filename: 'zone-stats',
+    rows: ({ range, page, query }) => {
+      const zones = resolveIds(query.zone, configured, 'zone');
+      const ids = gridIds(zones, configured, () => aggregates.seriesIds('zone', range));
+      const grid = {
+        periods: aggregates.periods(range),
+        ids,
+        read: (window: RangeOptions) => aggregates.zoneSeries({ ...window, zones: ids }),
+        idOf: (row: ZoneSeriesRow) => row.zone,
+      };
+      return gridPage(range, grid, page, (times, zone, row) => {
+        const kind = row?.kind ?? kinds.get(zone) ?? 'area';
+        return { ...times, zone, kind, ...figures(row, kind) };
+      });
     },
-  };
+  });
 }
 
 function figures(row: ZoneSeriesRow | undefined, kind: string) {

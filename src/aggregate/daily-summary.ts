@@ -1,7 +1,7 @@
 /**
- * The figures of `/summary/daily` (issue 4: "visitors in/out, groups, peak hour, mean visit duration,
- * busiest zones, checkout visits per entry"), one store day at a time, from the day and hour bins.
- * Rules, since §8 names the figures but not their definitions:
+ * The daily store summary (`GET /api/v1/summary/daily`, issue 4: "visitors in/out, groups, peak hour,
+ * mean visit duration, busiest zones, checkout visits per entry"), one store day at a time, from the
+ * day and hour bins. ARCHITECTURE §8 names the figures but not their rules; these are they:
  * - visitors and groups: the in/out counts of the entrance lines (config `entrance: true`); a floor
  *   without an entrance line counts all its lines;
  * - peak hour: the hour bin (UTC-aligned) starting inside the day with the most visitors in, the
@@ -13,11 +13,10 @@
  *   checkout visits per entry = visits to checkout zones / visitors in (null when nobody came in);
  * - busiest zones: the three zones with the most visits (staff_only zones left out), ties by id.
  */
-import type { Period } from '../../aggregate/levels.js';
-import type { LineSeriesRow, StoreVisitRow, ZoneSeriesRow } from '../../aggregate/query.js';
-import { footfallOf } from '../../aggregate/records.js';
-import { localDate, localIso } from '../../aggregate/time-zone.js';
-import type { HqDeps } from './hq-params.js';
+import type { Period } from './levels.js';
+import type { LineSeriesRow, RangeOptions, StoreVisitRow, ZoneSeriesRow } from './query.js';
+import { compareIds, footfallOf } from './records.js';
+import { localDate, localIso } from './time-zone.js';
 
 // A type alias, not an interface: the CSV writer takes rows as Record<string, unknown>.
 export type DailySummary = {
@@ -38,10 +37,48 @@ export type DailySummary = {
   busiest_zones: { zone: string; visits: number }[];
 };
 
+/** The series the summary reads (src/aggregate/store.ts `AggregateStore` provides them). */
+export interface DailySummarySource {
+  lineSeries(options: RangeOptions): LineSeriesRow[];
+  zoneSeries(options: RangeOptions): ZoneSeriesRow[];
+  storeVisitSeries(options: RangeOptions): StoreVisitRow[];
+}
+
+export interface DailySummaryContext {
+  timeZone: string;
+  /** The configured zones, for their names (a zone named "… checkout …" is a checkout zone). */
+  zones: readonly { id: string; name?: string | undefined }[];
+}
+
 export const BUSIEST_ZONES = 3;
 
 export function isCheckoutZone(zone: { id: string; name?: string | undefined; kind: string }): boolean {
   return zone.kind === 'queue' || /checkout/i.test(zone.id) || /checkout/i.test(zone.name ?? '');
+}
+
+/** One summary per store day in `days` (consecutive, in order); reads only the bins of those days. */
+export function dailySummaries(
+  source: DailySummarySource,
+  context: DailySummaryContext,
+  days: readonly Period[],
+): DailySummary[] {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const whole = { fromMs: first.start, toMs: last.end };
+  const dayLines = groupByStart(source.lineSeries({ resolution: 'day', ...whole }));
+  const hourLines = groupByStart(source.lineSeries({ resolution: 'hour', ...whole }));
+  const dayZones = groupByStart(source.zoneSeries({ resolution: 'day', ...whole }));
+  const dayVisits = new Map(source.storeVisitSeries({ resolution: 'day', ...whole }).map((r) => [r.start_ms, r]));
+  const names = new Map(context.zones.map((zone) => [zone.id, zone.name]));
+  return days.map((day) =>
+    summarizeDay(context.timeZone, day, {
+      lines: dayLines.get(day.start) ?? [],
+      hours: [...hourLines].filter(([start]) => start >= day.start && start < day.end),
+      zones: (dayZones.get(day.start) ?? []).map((row) => ({ ...row, name: names.get(row.zone) })),
+      visits: dayVisits.get(day.start),
+    }),
+  );
 }
 
 function groupByStart<R extends { start_ms: number }>(rows: readonly R[]): Map<number, R[]> {
@@ -52,28 +89,6 @@ function groupByStart<R extends { start_ms: number }>(rows: readonly R[]): Map<n
     out.set(row.start_ms, list);
   }
   return out;
-}
-
-export function dailySummaries(deps: HqDeps, days: readonly Period[]): DailySummary[] {
-  const first = days[0];
-  const last = days[days.length - 1];
-  if (first === undefined || last === undefined) return [];
-  const { aggregates, config } = deps;
-  const timeZone = config.store.timezone;
-  const whole = { fromMs: first.start, toMs: last.end };
-  const dayLines = groupByStart(aggregates.lineSeries({ resolution: 'day', ...whole }));
-  const hourLines = groupByStart(aggregates.lineSeries({ resolution: 'hour', ...whole }));
-  const dayZones = groupByStart(aggregates.zoneSeries({ resolution: 'day', ...whole }));
-  const dayVisits = new Map(aggregates.storeVisitSeries({ resolution: 'day', ...whole }).map((r) => [r.start_ms, r]));
-  const names = new Map(config.floor.zones.map((zone) => [zone.id, zone.name]));
-  return days.map((day) =>
-    summarizeDay(timeZone, day, {
-      lines: dayLines.get(day.start) ?? [],
-      hours: [...hourLines].filter(([start]) => start >= day.start && start < day.end),
-      zones: (dayZones.get(day.start) ?? []).map((row) => ({ ...row, name: names.get(row.zone) })),
-      visits: dayVisits.get(day.start),
-    }),
-  );
 }
 
 interface DayRows {
@@ -95,7 +110,7 @@ function summarizeDay(timeZone: string, day: Period, rows: DayRows): DailySummar
     if (isCheckoutZone({ id: zone.zone, name: zone.name, kind: zone.kind })) checkout += zone.visits;
   const busiest = rows.zones
     .filter((zone) => zone.kind !== 'staff_only' && zone.visits > 0)
-    .sort((a, b) => b.visits - a.visits || (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0))
+    .sort((a, b) => b.visits - a.visits || compareIds(a.zone, b.zone))
     .slice(0, BUSIEST_ZONES)
     .map((zone) => ({ zone: zone.zone, visits: zone.visits }));
   const visits = rows.visits;

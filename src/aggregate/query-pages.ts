@@ -1,0 +1,92 @@
+/**
+ * The SQL behind paged HQ answers (query.ts): what a page needs to know about a whole range, computed
+ * inside SQLite so no row of the range is built in JS, and range totals summed, k-anonymised, ordered
+ * and cut to one page in SQL. Callers own the level and range (statements.ts `RowRange`).
+ *
+ * Each statement still reads every row of the range once (an index range scan): DISTINCT ids, one
+ * GROUP BY row per bin, or every flow's total — ranking by count cannot stop early.
+ */
+import type { SqliteDatabase } from '../store/database.js';
+import { type FlowCount, flowZones } from './records.js';
+import type { RowRange } from './statements.js';
+
+export type FlowKind = 'transition' | 'path';
+
+/** Transitions or paths summed over a range and k-anonymised: one page of the kept ones, the rest in sums. */
+export interface FlowRanking {
+  /** Flows counted at least k times, most frequent first, then by key: rows [offset, offset + limit). */
+  page: FlowCount[];
+  /** How many flows were kept (the ranked rows of the whole answer). */
+  kept: number;
+  /** Sum of the counts folded into "other", and how many distinct flows went in. */
+  other_count: number;
+  other_flows: number;
+  /** Sum of every count in the range. */
+  all: number;
+}
+
+const RANGE = 'res_s = @res AND start_ms >= @from AND start_ms < @to';
+// A flow's total over the range; zero totals are no flow (foldRareFlows skips them too).
+const TOTALS = `WITH t AS (SELECT flow, SUM(count) AS n FROM agg_flow WHERE ${RANGE} AND kind = @kind
+  GROUP BY flow HAVING n > 0)`;
+
+export class PageStatements {
+  private readonly ids;
+  private readonly binRows;
+  private readonly ranking;
+  private readonly rankingSums;
+  private readonly newestBin;
+
+  constructor(db: SqliteDatabase) {
+    this.ids = {
+      line: db.prepare(`SELECT DISTINCT line FROM agg_line WHERE ${RANGE} ORDER BY line`).pluck(),
+      zone: db.prepare(`SELECT DISTINCT zone FROM agg_zone WHERE ${RANGE} ORDER BY zone`).pluck(),
+    };
+    // The rows foldRareFlows() makes of one bin: its flows counted ≥ k, plus one "other" row if any is rarer.
+    this.binRows = db.prepare(
+      `SELECT start_ms, SUM(count >= @k) + MAX(count < @k) AS rows FROM agg_flow
+       WHERE ${RANGE} AND kind = @kind AND count > 0 GROUP BY start_ms ORDER BY start_ms`,
+    );
+    // Same order as flowList(): count descending, then the key (ids are ASCII, so BINARY = JS order).
+    this.ranking = db.prepare(
+      `${TOTALS} SELECT flow, n FROM t WHERE n >= @k ORDER BY n DESC, flow LIMIT @limit OFFSET @offset`,
+    );
+    this.rankingSums = db.prepare(
+      `${TOTALS} SELECT COALESCE(SUM(n >= @k), 0) AS kept, COALESCE(SUM(CASE WHEN n < @k THEN n END), 0)
+       AS other_count, COALESCE(SUM(n < @k), 0) AS other_flows, COALESCE(SUM(n), 0) AS all_count FROM t`,
+    );
+    this.newestBin = db
+      .prepare('SELECT start_ms + len_s * 1000 FROM agg_bin WHERE res_s = ? ORDER BY start_ms DESC LIMIT 1')
+      .pluck();
+  }
+
+  seriesIds(kind: 'line' | 'zone', range: RowRange): string[] {
+    return this.ids[kind].all(bounds(range)) as string[];
+  }
+
+  flowBinRows(kind: FlowKind, k: number, range: RowRange): { start_ms: number; rows: number }[] {
+    return this.binRows.all({ ...bounds(range), kind, k }) as { start_ms: number; rows: number }[];
+  }
+
+  flowRanking(kind: FlowKind, k: number, range: RowRange, page: { limit: number; offset: number }): FlowRanking {
+    const params = { ...bounds(range), kind, k };
+    const rows = this.ranking.all({ ...params, ...page }) as { flow: string; n: number }[];
+    const sums = this.rankingSums.get(params) as Omit<FlowRanking, 'page' | 'all'> & { all_count: number };
+    return {
+      page: rows.map((row) => ({ zones: flowZones(row.flow), count: row.n })),
+      kept: sums.kept,
+      other_count: sums.other_count,
+      other_flows: sums.other_flows,
+      all: sums.all_count,
+    };
+  }
+
+  /** End of the newest bin of level `res`, or undefined when it has none. */
+  newestBinEnd(res: number): number | undefined {
+    return this.newestBin.get(res) as number | undefined;
+  }
+}
+
+function bounds(range: RowRange) {
+  return { res: range.res, from: range.from, to: range.to };
+}
