@@ -71,25 +71,16 @@ export function hqFloorRoutes(options: HqOptions): HttpRoutePlugin {
     units: { length: 'm', time: 'ISO-8601 with the store UTC offset' },
     bounds: floor.bounds,
     heatmap: { cell_m: grid.cellM, origin: [grid.originX, grid.originY], cols: grid.cols, rows: grid.rows },
-    zones: floor.zones.map((zone) => ({
-      id: zone.id,
-      name: zone.name ?? null,
-      kind: zone.kind,
-      polygon: zone.polygon,
+    zones: floor.zones.map(({ id, name, kind, polygon }) => ({ id, name: name ?? null, kind, polygon })),
+    lines: floor.lines.map(({ id, name, from, to, entrance, mode }) => ({
+      id,
+      name: name ?? null,
+      from,
+      to,
+      entrance,
+      mode,
     })),
-    lines: floor.lines.map((line) => ({
-      id: line.id,
-      name: line.name ?? null,
-      from: line.from,
-      to: line.to,
-      entrance: line.entrance,
-      mode: line.mode,
-    })),
-    fixtures: floor.fixtures.map((fixture) => ({
-      id: fixture.id,
-      name: fixture.name ?? null,
-      polygon: fixture.polygon,
-    })),
+    fixtures: floor.fixtures.map(({ id, name, polygon }) => ({ id, name: name ?? null, polygon })),
     // Config checks require a `camera` section exactly on devices of kind camera (checks-devices.ts).
     cameras: devices.flatMap(({ id, name, camera }) =>
       camera === undefined ? [] : [{ id, name: name ?? null, type: camera.type, coverage: camera.coverage ?? null }],

@@ -8,7 +8,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { LineSeriesRow, RangeOptions } from '../../aggregate/query.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqOptions, IdListParam, resolveIds } from './hq-params.js';
+import { BinTimes, type HqOptions, IdListParam } from './hq-params.js';
 import { hqTableRoute } from './hq-table.js';
 
 const FootfallRow = T.Object({
@@ -34,15 +34,13 @@ export function hqFootfallRoutes(options: HqOptions): HttpRoutePlugin {
     row: FootfallRow,
     filename: 'footfall',
     rows: ({ range, page, query }) => {
-      const lines = resolveIds(query.line, configured, 'line');
-      const ids = gridIds(lines, configured, () => aggregates.seriesIds('line', range));
+      const ids = gridIds(aggregates, range, 'line', query.line, configured);
       const grid = {
-        periods: aggregates.periods(range),
         ids,
         read: (window: RangeOptions) => aggregates.lineSeries({ ...window, lines: ids }),
         idOf: (row: LineSeriesRow) => row.line,
       };
-      return gridPage(range, grid, page, (times, line, row) => ({
+      return gridPage(aggregates, range, page, grid, (times, line, row) => ({
         ...times,
         line,
         entrance: row?.entrance ?? entrance.get(line) ?? false,

@@ -3,9 +3,8 @@
  * located from how many rows each bin gives — known without reading the bins (a grid of periods × ids)
  * or from one cheap SQL count (query-pages.ts) — so only the bins of the page are read and built.
  */
-import type { Period } from '../../aggregate/levels.js';
 import type { RangeOptions } from '../../aggregate/query.js';
-import { binTimes, type HqRange } from './hq-params.js';
+import { binTimes, type HqAggregateSource, type HqRange, resolveIds } from './hq-params.js';
 
 export interface Paging {
   limit: number;
@@ -60,9 +59,7 @@ export function binnedPage<R>(
 }
 
 export interface Grid<S> {
-  /** Every bin of the range (AggregateQuery `periods`). */
-  periods: readonly Period[];
-  /** The ids listed in each bin, in order. */
+  /** The ids listed in each bin, in order (gridIds). */
   ids: readonly string[];
   /** The stored rows of the bins starting in a range (sparse: bins and ids with figures). */
   read: (window: RangeOptions) => readonly S[];
@@ -70,19 +67,21 @@ export interface Grid<S> {
 }
 
 /**
- * One page of a dense grid — every bin × every id, zeros where the store holds nothing (it keeps no
- * empty bins) — built only for the bins of the page.
+ * One page of a dense grid — every bin of the range × every id, zeros where the store holds nothing (it
+ * keeps no empty bins) — built only for the bins of the page.
  */
 export function gridPage<S extends { start_ms: number }, R>(
+  aggregates: Pick<HqAggregateSource, 'periods'>,
   range: HqRange,
-  grid: Grid<S>,
   page: Paging,
+  grid: Grid<S>,
   build: (times: ReturnType<typeof binTimes>, id: string, row: S | undefined) => R,
 ): TablePage<R> {
-  const bins = grid.periods.map((period) => ({ start_ms: period.start, rows: grid.ids.length }));
+  const periods = aggregates.periods(range);
+  const bins = periods.map((period) => ({ start_ms: period.start, rows: grid.ids.length }));
   return binnedPage(range, bins, page, (window) => {
     const byKey = new Map(grid.read(window).map((row) => [`${row.start_ms}|${grid.idOf(row)}`, row]));
-    return grid.periods
+    return periods
       .filter((period) => period.start >= window.fromMs && period.start < window.toMs)
       .flatMap((period) => {
         const times = binTimes(range.timeZone, period.start, (period.end - period.start) / 1000);
@@ -91,7 +90,17 @@ export function gridPage<S extends { start_ms: number }, R>(
   });
 }
 
-/** The grid's ids: those asked for, else every configured id plus any the range still holds (since removed). */
-export function gridIds(selected: string[] | undefined, configured: readonly string[], stored: () => string[]) {
-  return selected ?? [...new Set([...configured, ...stored()])].sort();
+/**
+ * A grid's line or zone ids: those the `parameter` asks for (checked against the floor plan), else every
+ * configured id plus any the range still holds for one since removed from the config, sorted.
+ */
+export function gridIds(
+  aggregates: Pick<HqAggregateSource, 'seriesIds'>,
+  range: HqRange,
+  kind: 'line' | 'zone',
+  asked: string | undefined,
+  configured: readonly string[],
+): string[] {
+  const selected = resolveIds(asked, configured, kind);
+  return selected ?? [...new Set([...configured, ...aggregates.seriesIds(kind, range)])].sort();
 }

@@ -10,7 +10,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RangeOptions, ZoneSeriesRow } from '../../aggregate/query.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqOptions, IdListParam, NullableNumber, resolveIds } from './hq-params.js';
+import { BinTimes, type HqOptions, IdListParam, NullableNumber } from './hq-params.js';
 import { hqTableRoute } from './hq-table.js';
 
 const ZoneRow = T.Object({
@@ -44,15 +44,13 @@ export function hqZoneRoutes(options: HqOptions): HttpRoutePlugin {
     row: ZoneRow,
     filename: 'zone-stats',
     rows: ({ range, page, query }) => {
-      const zones = resolveIds(query.zone, configured, 'zone');
-      const ids = gridIds(zones, configured, () => aggregates.seriesIds('zone', range));
+      const ids = gridIds(aggregates, range, 'zone', query.zone, configured);
       const grid = {
-        periods: aggregates.periods(range),
         ids,
         read: (window: RangeOptions) => aggregates.zoneSeries({ ...window, zones: ids }),
         idOf: (row: ZoneSeriesRow) => row.zone,
       };
-      return gridPage(range, grid, page, (times, zone, row) => {
+      return gridPage(aggregates, range, page, grid, (times, zone, row) => {
         const kind = row?.kind ?? kinds.get(zone) ?? 'area';
         return { ...times, zone, kind, ...figures(row, kind) };
       });
