@@ -8,7 +8,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { LineSeriesRow, RangeOptions } from '../../aggregate/query.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqOptions, IdListParam } from './hq-params.js';
+import { BinTimes, type HqOptions, IdListParam, pathRanges } from './hq-params.js';
 import { hqTableRoute } from './hq-table.js';
 
 const FootfallRow = T.Object({
@@ -22,10 +22,11 @@ const FootfallRow = T.Object({
 });
 
 export function hqFootfallRoutes(options: HqOptions): HttpRoutePlugin {
+  const ranges = pathRanges(options);
   const { aggregates, config } = options;
   const configured = config.floor.lines.map((line) => line.id);
   const entrance = new Map(config.floor.lines.map((line) => [line.id, line.entrance]));
-  return hqTableRoute(options, {
+  return hqTableRoute(ranges, {
     name: 'hq-footfall',
     url: '/api/v1/footfall',
     summary: 'People and groups crossing each counting line, per bin',

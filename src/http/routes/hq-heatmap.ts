@@ -21,6 +21,7 @@ import {
   FromParam,
   type HqOptions,
   invalid,
+  pathRanges,
   RangeFields,
   rangeFields,
   resolveRange,
@@ -63,6 +64,7 @@ const COLUMNS = ['cell', 'row', 'col', 'x_m', 'y_m', 'seconds'];
 export function hqHeatmapRoutes(deps: HqOptions): HttpRoutePlugin {
   const model = compileFloor(deps.config.floor, deps.config.analysis);
   const current = heatGrid(model);
+  const ranges = pathRanges(deps);
   return {
     name: 'hq-heatmap',
     register(app, { requireScope }) {
@@ -92,7 +94,7 @@ export function hqHeatmapRoutes(deps: HqOptions): HttpRoutePlugin {
         },
         async (request, reply) => {
           const { format, scale } = request.query;
-          const range = resolveRange(request.query, deps);
+          const range = resolveRange(request.query, ranges);
           const { heatmap, bins } = deps.aggregates.heatmap(range);
           const fields = rangeFields(range);
           if (fields.final_until !== null) reply.header('x-final-until', fields.final_until);

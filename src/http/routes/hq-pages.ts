@@ -12,9 +12,11 @@ export interface Paging {
 }
 
 export interface TablePage<R> {
-  /** Rows in the whole answer. */
-  total: number;
+  /** Rows in the whole answer; null when counting them would read the whole range (cursor paging). */
+  total: number | null;
   items: R[];
+  /** Cursor paging: where the next page starts, null on the last page. */
+  cursor?: string | null;
 }
 
 /** The bins holding a page, and how many rows of the first one precede it. */

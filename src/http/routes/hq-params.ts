@@ -61,6 +61,27 @@ export interface HqOptions {
   finalUntil?: () => number | undefined;
 }
 
+/** What reading a range needs: the store's clock, resolutions and up to when its figures are final. */
+export interface RangeSource {
+  config: Pick<GatewayConfig, 'store' | 'analysis'>;
+  /** Epoch ms; default Date.now. */
+  now?: (() => number) | undefined;
+  resolutions(): readonly Resolution[];
+  /** Epoch ms, or null when nothing is final yet. */
+  finalUntil(): number | null;
+}
+
+/** The path figures' range source: final_until from the live analysis, else the newest raw bin stored. */
+export function pathRanges(options: HqOptions): RangeSource {
+  const { aggregates, config, now } = options;
+  return {
+    config,
+    now,
+    resolutions: () => aggregates.resolutions(),
+    finalUntil: () => options.finalUntil?.() ?? aggregates.newestBinEnd() ?? null,
+  };
+}
+
 export const MAX_SPAN_DAYS: Record<Resolution, number> = { minute: 2, '15min': 31, hour: 366, day: 3660 };
 
 export const BIN_NAMES = ['minute', '15min', 'hour', 'day'] as const;
@@ -117,24 +138,24 @@ export interface HqRange extends RangeOptions {
 /** Reads and checks from/to/bin, applies the defaults and the final_until cut; throws a 400 naming the parameter. */
 export function resolveRange(
   query: { from?: string | undefined; to?: string | undefined; bin: Resolution },
-  options: HqOptions,
+  source: RangeSource,
   maxDays = MAX_SPAN_DAYS[query.bin],
 ): HqRange {
-  const { aggregates, config } = options;
+  const { config } = source;
   const timeZone = config.store.timezone;
   const read = (name: 'from' | 'to', text: string) => {
     const result = parseStoreTime(text, timeZone);
     if ('error' in result) throw invalid(name, `querystring parameter "${name}" ${result.error}`);
     return result.ms;
   };
-  const toMs = query.to === undefined ? (options.now ?? Date.now)() : read('to', query.to);
+  const toMs = query.to === undefined ? (source.now ?? Date.now)() : read('to', query.to);
   const fromMs = query.from === undefined ? storeDayOf(timeZone, toMs - 1).start : read('from', query.from);
   if (fromMs >= toMs) {
     const to = query.to ?? `now, ${localIso(timeZone, toMs)}`;
     throw invalid('from', `querystring parameter "from" (${query.from}) must be before "to" (${to})`);
   }
   const resolution = query.bin;
-  if (!aggregates.resolutions().includes(resolution)) {
+  if (!source.resolutions().includes(resolution)) {
     throw invalid(
       'bin',
       `querystring parameter "bin" is ${resolution}, finer than this store's analysis.bin_s (${config.analysis.bin_s} s)`,
@@ -146,7 +167,7 @@ export function resolveRange(
       `querystring parameter "to": the range spans ${((toMs - fromMs) / 86_400_000).toFixed(1)} days; bin=${resolution} allows at most ${maxDays} days (use a coarser bin or a shorter range)`,
     );
   }
-  const finalUntil = options.finalUntil?.() ?? aggregates.newestBinEnd() ?? null;
+  const finalUntil = source.finalUntil();
   const cut = Math.min(toMs, Math.max(fromMs, finalUntil ?? fromMs));
   return { resolution, fromMs, toMs: cut, timeZone, asked: { fromMs, toMs }, finalUntil };
 }

@@ -10,7 +10,7 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import { foldRareFlows } from '../../aggregate/k-anonymity.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { binnedPage } from './hq-pages.js';
-import { BinTimes, binTimes, type HqOptions, NullableNumber, NullableString } from './hq-params.js';
+import { BinTimes, binTimes, type HqOptions, NullableNumber, NullableString, pathRanges } from './hq-params.js';
 import { hqTableRoute } from './hq-table.js';
 
 const TransitionRow = T.Object({
@@ -33,9 +33,10 @@ const TopPathRow = T.Object({
 });
 
 export function hqPathRoutes(options: HqOptions): HttpRoutePlugin[] {
+  const ranges = pathRanges(options);
   const { aggregates } = options;
   const k = options.config.analysis.k_anonymity;
-  const transitions = hqTableRoute(options, {
+  const transitions = hqTableRoute(ranges, {
     name: 'hq-transitions',
     url: '/api/v1/paths/transitions',
     summary: 'Transitions between area zones per bin, k-anonymised',
@@ -62,7 +63,7 @@ export function hqPathRoutes(options: HqOptions): HttpRoutePlugin[] {
       ),
   });
 
-  const top = hqTableRoute(options, {
+  const top = hqTableRoute(ranges, {
     name: 'hq-top-paths',
     url: '/api/v1/paths/top',
     summary: 'The most frequent paths through area zones over the range, k-anonymised',

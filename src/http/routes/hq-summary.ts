@@ -9,7 +9,7 @@ import { Type as T } from '@sinclair/typebox';
 import { dailySummaries } from '../../aggregate/daily-summary.js';
 import { StringEnum } from '../schemas.js';
 import type { HttpRoutePlugin } from '../types.js';
-import { type HqOptions, NullableNumber, NullableString } from './hq-params.js';
+import { type HqOptions, NullableNumber, NullableString, pathRanges } from './hq-params.js';
 import { hqTableRoute } from './hq-table.js';
 
 /** A year of days per request keeps the hour bins read for peak hours bounded (8,784 per line). */
@@ -36,9 +36,10 @@ const DayRow = T.Object({
 });
 
 export function hqSummaryRoutes(options: HqOptions): HttpRoutePlugin {
+  const ranges = pathRanges(options);
   const { aggregates, config } = options;
   const context = { timeZone: config.store.timezone, zones: config.floor.zones };
-  return hqTableRoute(options, {
+  return hqTableRoute(ranges, {
     name: 'hq-summary',
     url: '/api/v1/summary/daily',
     summary: 'Daily store summary: visitors, groups, peak hour, visit duration, busiest zones, checkout rate',

@@ -2,14 +2,15 @@
  * One declaration per HQ table route (ARCHITECTURE §8): a URL, a scope, extra query parameters, a row
  * schema and a row producer make the whole route — the `from`/`to`/`bin` parameters with their
  * defaults and checks, the final_until cut, paging with `next` links, JSON or CSV (the row schema's keys
- * are the CSV columns) and the OpenAPI entry. A feature's aggregate stream (shelves, signage
- * impressions, alerts) is exposed to HQ by one `hqTableRoute()` call whose producer reads its page.
+ * are the CSV columns) and the OpenAPI entry. A declared aggregate stream (shelves, signage
+ * impressions, alerts) is one `hqStreamRoute()` call on top of it (hq-stream.ts).
  *
  * Every list answer is `{from, to, bin, final_until, total, limit, offset, next, items}`. `next` is the
- * URL of the following page, or null on the last one: the same query with the next offset and with
- * `from`/`to` pinned to the instants this answer covered (`to` cut at final_until), so walking the links
- * returns every row once even while the day goes on. CSV carries the same in headers: X-Total-Count,
- * X-Final-Until and `Link: <…>; rel="next"` (RFC 8288).
+ * URL of the following page, or null on the last one: the same query with the next `offset` (or, for
+ * `paging: 'cursor'`, the next `after` cursor, and `total` null when counting would read the range) and
+ * with `from`/`to` pinned to the instants this answer covered (`to` cut at final_until), so walking the
+ * links returns every row once even while the day goes on. CSV carries the same in headers:
+ * X-Total-Count (when known), X-Final-Until and `Link: <…>; rel="next"` (RFC 8288).
  */
 import { type Static, Type as T, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { Resolution } from '../../aggregate/levels.js';
@@ -23,11 +24,12 @@ import type { Paging, TablePage } from './hq-pages.js';
 import {
   BinParam,
   FromParam,
-  type HqOptions,
   type HqRange,
   instantIso,
+  NullableNumber,
   NullableString,
   RangeFields,
+  type RangeSource,
   rangeFields,
   resolveRange,
   ToParam,
@@ -36,7 +38,8 @@ import {
 export interface TableRequest<E> {
   /** The range asked for, cut at final_until: read bins starting in [range.fromMs, range.toMs). */
   range: HqRange;
-  page: Paging;
+  /** `offset` is 0 and `after` set (or not) for cursor paging. */
+  page: Paging & { after?: string };
   /** The declaration's own query parameters. */
   query: E;
 }
@@ -50,12 +53,14 @@ export interface HqTable<P extends TProperties, W extends TObject> {
   scope?: Scope;
   summary: string;
   description: string;
-  /** Query parameters beyond from, to, bin, limit, offset and format (id filters…). */
+  /** Query parameters beyond from, to, bin, limit, offset/after and format (id filters…). */
   params?: P;
   /** Replaces the `bin` parameter (e.g. day only); its default must be a Resolution. */
   bin?: TSchema;
   /** Longest range in days, instead of MAX_SPAN_DAYS[bin]. */
   maxDays?: number;
+  /** `offset` (default): rows are numbered, `total` is known. `cursor`: `after` carries the producer's cursor. */
+  paging?: 'offset' | 'cursor';
   /** One row; its keys in order are the CSV columns. */
   row: W;
   /** CSV download name, without extension. */
@@ -70,18 +75,28 @@ interface BaseQuery {
   to?: string;
   bin: Resolution;
   limit: number;
-  offset: number;
+  offset?: number;
+  after?: string;
   format: Format;
 }
 
-export function PageSchema(item: TSchema, description: string) {
+const AfterParam = T.Optional(
+  T.String({ description: 'Cursor from the previous page’s `next` (follow `next` rather than building it).' }),
+);
+
+export function PageSchema(item: TSchema, description: string, paging: 'offset' | 'cursor' = 'offset') {
+  const numbered = paging === 'offset';
   return T.Object(
     {
       ...RangeFields,
-      total: T.Integer({ description: 'Rows in the whole answer before paging.' }),
+      total: numbered
+        ? T.Integer({ description: 'Rows in the whole answer before paging.' })
+        : NullableNumber('Rows in the whole answer; null: not counted (it would read the whole range).'),
       limit: T.Integer(),
-      offset: T.Integer(),
-      next: NullableString('URL of the next page (same query, next offset, the range pinned); null on the last.'),
+      ...(numbered ? { offset: T.Integer() } : {}),
+      next: NullableString(
+        'URL of the next page (same query, next offset or cursor, the range pinned); null on the last.',
+      ),
       items: T.Array(item),
     },
     { description },
@@ -89,16 +104,17 @@ export function PageSchema(item: TSchema, description: string) {
 }
 
 export function hqTableRoute<P extends TProperties, W extends TObject>(
-  options: HqOptions,
+  ranges: RangeSource,
   table: HqTable<P, W>,
 ): HttpRoutePlugin {
+  const paging = table.paging ?? 'offset';
   const querystring = Query({
     from: FromParam,
     to: ToParam,
     bin: table.bin ?? BinParam,
     ...(table.params ?? {}),
     limit: LimitParam,
-    offset: OffsetParam,
+    ...(paging === 'offset' ? { offset: OffsetParam } : { after: AfterParam }),
     format: FormatParam,
   });
   const columns = Object.keys(table.row.properties);
@@ -116,21 +132,22 @@ export function hqTableRoute<P extends TProperties, W extends TObject>(
             security: bearerSecurity,
             querystring,
             response: {
-              200: tableResponse(PageSchema(table.row, `${table.summary}: one page`), table.summary),
+              200: tableResponse(PageSchema(table.row, `${table.summary}: one page`, paging), table.summary),
               ...errorResponses(400, 401, 403, 500),
             },
           },
         },
         async (request, reply) => {
-          const { from, to, bin, limit, offset, format, ...own } = request.query;
-          const range = resolveRange({ from, to, bin }, options, table.maxDays);
-          const { total, items } = table.rows({ range, page: { limit, offset }, query: own as Static<TObject<P>> });
-          const next = offset + limit < total ? nextLink(request.url, range, offset + limit) : null;
+          const { from, to, bin, limit, offset = 0, after, format, ...own } = request.query;
+          const range = resolveRange({ from, to, bin }, ranges, table.maxDays);
+          const page = { limit, offset, ...(after === undefined ? {} : { after }) };
+          const { total, items, cursor } = table.rows({ range, page, query: own as Static<TObject<P>> });
+          const next = nextOf(request.url, range, paging === 'offset' ? { offset, limit, total } : { cursor });
           const fields = rangeFields(range);
-          reply.header('x-total-count', String(total));
+          if (total !== null) reply.header('x-total-count', String(total));
           if (fields.final_until !== null) reply.header('x-final-until', fields.final_until);
           if (next !== null) reply.header('link', `<${next}>; rel="next"`);
-          const json = { ...fields, total, limit, offset, next, items };
+          const json = { ...fields, total, limit, ...(paging === 'offset' ? { offset } : {}), next, items };
           return sendTable(reply, { format, rows: items as CsvRow[], columns, filename: table.filename, json });
         },
       );
@@ -138,12 +155,25 @@ export function hqTableRoute<P extends TProperties, W extends TObject>(
   };
 }
 
-/** The request's own URL with the next offset and the range pinned to the instants it covered. */
-function nextLink(url: string, range: HqRange, offset: number): string {
+/**
+ * The request's own URL for the next page — the next offset or cursor, and the range pinned to the
+ * instants it covered — or null when this page ends the answer.
+ */
+function nextOf(
+  url: string,
+  range: HqRange,
+  at: { offset: number; limit: number; total: number | null } | { cursor?: string | null | undefined },
+): string | null {
   const [path = '', search = ''] = url.split('?', 2);
   const query = new URLSearchParams(search);
+  if ('offset' in at) {
+    if (at.total === null || at.offset + at.limit >= at.total) return null;
+    query.set('offset', String(at.offset + at.limit));
+  } else {
+    if (at.cursor === null || at.cursor === undefined) return null;
+    query.set('after', at.cursor);
+  }
   query.set('from', instantIso(range.timeZone, range.fromMs));
   query.set('to', instantIso(range.timeZone, range.toMs));
-  query.set('offset', String(offset));
   return `${path}?${query}`;
 }

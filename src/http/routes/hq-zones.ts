@@ -10,7 +10,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RangeOptions, ZoneSeriesRow } from '../../aggregate/query.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqOptions, IdListParam, NullableNumber } from './hq-params.js';
+import { BinTimes, type HqOptions, IdListParam, NullableNumber, pathRanges } from './hq-params.js';
 import { hqTableRoute } from './hq-table.js';
 
 const ZoneRow = T.Object({
@@ -32,10 +32,11 @@ const ZoneRow = T.Object({
 });
 
 export function hqZoneRoutes(options: HqOptions): HttpRoutePlugin {
+  const ranges = pathRanges(options);
   const { aggregates, config } = options;
   const kinds = new Map<string, string>(config.floor.zones.map((zone) => [zone.id, zone.kind]));
   const configured = [...kinds.keys()];
-  return hqTableRoute(options, {
+  return hqTableRoute(ranges, {
     name: 'hq-zones',
     url: '/api/v1/zones/stats',
     summary: 'Visits, dwell, occupancy and queue waits per zone and bin',
