@@ -100,6 +100,22 @@ describe('final_until without the live analysis', () => {
     expect(page.items.find((row) => row.bin_start === '2026-03-29T10:00:00+02:00')).toMatchObject({ in: 0, out: 0 });
   });
 
+  it('counts a partial bin (flushed by a clean stop): it holds all that was seen, a restart only adds to it', async () => {
+    const last = hq.scenario.records.at(-1);
+    if (last === undefined) throw new Error('the scenario has bins');
+    const stoppedApp = await makeHqApp({
+      ...hq.scenario,
+      records: [...hq.scenario.records.slice(0, -1), { ...last, partial: true }],
+    });
+    try {
+      const page = await getJson('/api/v1/footfall?from=2026-03-29T14:00&to=2026-03-29T15:00&bin=minute', stoppedApp);
+      expect(page.final_until).toBe('2026-03-29T14:07:00+02:00');
+      expect(starts(page).at(-1)).toBe('2026-03-29T14:06:00+02:00');
+    } finally {
+      await stoppedApp.close();
+    }
+  });
+
   it('is null on a store without bins: nothing is final, every list is empty', async () => {
     const page = await getJson('/api/v1/zones/stats?from=2026-03-28&to=2026-03-29', empty);
     expect(page).toMatchObject({ final_until: null, total: 0, next: null, items: [] });
