@@ -26,15 +26,20 @@ export interface FlowRanking {
 }
 
 const RANGE = 'res_s = @res AND start_ms >= @from AND start_ms < @to';
-// A flow's total over the range; zero totals are no flow (foldRareFlows skips them too).
-const TOTALS = `WITH t AS (SELECT flow, SUM(count) AS n FROM agg_flow WHERE ${RANGE} AND kind = @kind
-  GROUP BY flow HAVING n > 0)`;
+
+interface RankingRow {
+  flow: string | null;
+  /** Kept flows on the sums row, the flow's total on the others. */
+  n: number;
+  other_count: number;
+  other_flows: number;
+  all_count: number;
+}
 
 export class PageStatements {
   private readonly ids;
   private readonly binRows;
   private readonly ranking;
-  private readonly rankingSums;
   private readonly newestBin;
 
   constructor(db: SqliteDatabase) {
@@ -47,13 +52,16 @@ export class PageStatements {
       `SELECT start_ms, SUM(count >= @k) + MAX(count < @k) AS rows FROM agg_flow
        WHERE ${RANGE} AND kind = @kind AND count > 0 GROUP BY start_ms ORDER BY start_ms`,
     );
-    // Same order as flowList(): count descending, then the key (ids are ASCII, so BINARY = JS order).
+    // One pass over the range (the CTE is materialized once): a row of sums (flow NULL), and the
+    // page of kept flows in flowList() order — count descending, then the key (ASCII ids: BINARY = JS).
+    // A flow's total is over the range; zero totals are no flow (foldRareFlows skips them too).
     this.ranking = db.prepare(
-      `${TOTALS} SELECT flow, n FROM t WHERE n >= @k ORDER BY n DESC, flow LIMIT @limit OFFSET @offset`,
-    );
-    this.rankingSums = db.prepare(
-      `${TOTALS} SELECT COALESCE(SUM(n >= @k), 0) AS kept, COALESCE(SUM(CASE WHEN n < @k THEN n END), 0)
-       AS other_count, COALESCE(SUM(n < @k), 0) AS other_flows, COALESCE(SUM(n), 0) AS all_count FROM t`,
+      `WITH t AS MATERIALIZED (SELECT flow, SUM(count) AS n FROM agg_flow WHERE ${RANGE} AND kind = @kind
+         GROUP BY flow HAVING n > 0)
+       SELECT NULL AS flow, COALESCE(SUM(n >= @k), 0) AS n, COALESCE(SUM(CASE WHEN n < @k THEN n END), 0) AS other_count,
+         COALESCE(SUM(n < @k), 0) AS other_flows, COALESCE(SUM(n), 0) AS all_count FROM t
+       UNION ALL
+       SELECT * FROM (SELECT flow, n, 0, 0, 0 FROM t WHERE n >= @k ORDER BY n DESC, flow LIMIT @limit OFFSET @offset)`,
     );
     this.newestBin = db
       .prepare('SELECT start_ms + len_s * 1000 FROM agg_bin WHERE res_s = ? ORDER BY start_ms DESC LIMIT 1')
@@ -69,15 +77,14 @@ export class PageStatements {
   }
 
   flowRanking(kind: FlowKind, k: number, range: RowRange, page: { limit: number; offset: number }): FlowRanking {
-    const params = { ...bounds(range), kind, k };
-    const rows = this.ranking.all({ ...params, ...page }) as { flow: string; n: number }[];
-    const sums = this.rankingSums.get(params) as Omit<FlowRanking, 'page' | 'all'> & { all_count: number };
+    const rows = this.ranking.all({ ...bounds(range), kind, k, ...page }) as RankingRow[];
+    const sums = rows.find((row) => row.flow === null);
     return {
-      page: rows.map((row) => ({ zones: flowZones(row.flow), count: row.n })),
-      kept: sums.kept,
-      other_count: sums.other_count,
-      other_flows: sums.other_flows,
-      all: sums.all_count,
+      page: rows.flatMap((row) => (row.flow === null ? [] : [{ zones: flowZones(row.flow), count: row.n }])),
+      kept: sums?.n ?? 0,
+      other_count: sums?.other_count ?? 0,
+      other_flows: sums?.other_flows ?? 0,
+      all: sums?.all_count ?? 0,
     };
   }
 

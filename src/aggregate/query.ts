@@ -65,6 +65,11 @@ export class QueryError extends Error {
 
 export class AggregateQuery {
   private readonly pages: PageStatements;
+  /**
+   * Store-day lengths by start: a day's length takes several Intl look-ups, and a year of day rows
+   * repeats each day once per line and zone. One number per day ever queried (3,650 in ten years).
+   */
+  private readonly dayLengths = new Map<number, number>();
 
   constructor(
     private readonly sql: AggregateStatements,
@@ -180,8 +185,13 @@ export class AggregateQuery {
 
   private key(level: Level, start: number): BinKey {
     if (!level.day) return { start_ms: start, len_s: level.key };
-    const period = this.levels.periodOf(level, start);
-    return { start_ms: start, len_s: (period.end - period.start) / 1000 };
+    let length = this.dayLengths.get(start);
+    if (length === undefined) {
+      const period = this.levels.periodOf(level, start);
+      length = (period.end - period.start) / 1000;
+      this.dayLengths.set(start, length);
+    }
+    return { start_ms: start, len_s: length };
   }
 }
 
