@@ -1,8 +1,9 @@
 /**
  * The HQ data routes over path analysis (ARCHITECTURE §8), all `hq:read`: footfall, zone stats,
- * transitions, top paths, heatmap (JSON/CSV/PNG), the daily summary and the floor plan. The gateway
- * passes them to `buildHttpApp({ routes: hqRoutes({ aggregates, config, finalUntil }) })`; the options
- * are described in hq-params.ts `HqOptions`. The table routes are declarations (hq-table.ts).
+ * transitions, top paths, heatmap (JSON/CSV/PNG), the daily summary and the floor plan. A part adds
+ * them with `hqRoutes({ aggregates, config, now, finalUntil })` (options: hq-params.ts `HqOptions`).
+ * The table routes are declarations (hq-table.ts); a part exposes a declared aggregate stream of its
+ * own with `hqStreamRoute()` (hq-stream.ts).
  */
 import type { HttpRoutePlugin } from '../types.js';
 import { hqFloorRoutes } from './hq-floor.js';
