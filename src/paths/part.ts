@@ -30,11 +30,21 @@ export const pathsPart: PartFactory = ({ config, bus, metrics, clock, publish, l
     },
   });
   addRoutes(occupancyRoutes(paths));
-  for (const routes of hqRoutes({ aggregates, config })) addRoutes(routes);
+  const hq = { aggregates, config, now: () => clock.now(), finalUntil: () => paths.finalUntil() };
+  for (const routes of hqRoutes(hq)) addRoutes(routes);
   return {
     name: 'paths',
     start: () => paths.start(),
     // Stopped after the broker (reverse order), so its last flush still lands in the store.
     stop: () => paths.stop(),
+    health() {
+      // How far figures trail the clock: with someone held it is up to max_hold_s, plus the watermark.
+      const finalUntil = paths.finalUntil();
+      return {
+        status: 'ok',
+        final_until: finalUntil === undefined ? null : new Date(finalUntil).toISOString(),
+        final_lag_s: finalUntil === undefined ? null : Math.round((clock.now() - finalUntil) / 1000),
+      };
+    },
   };
 };
