@@ -31,8 +31,6 @@ export class BinPart {
   readonly records: number[] = [];
   /** Transition and path keys, referenced from their records by index (most parts have none). */
   private keys: string[] | undefined;
-  /** The track was still open when this part was taken: provisional (revisable-bins.ts). */
-  open = false;
 
   add(kind: number, ...values: number[]): void {
     this.records.push(kind, ...values);

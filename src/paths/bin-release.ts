@@ -100,10 +100,10 @@ export class BinRelease {
       for (const [index, part] of collector.parts) {
         const end = (index + 1) * binS;
         if (end > this.releasedUntil) part.addTo(this.aggregator.bin(index), binS);
-        else if (end > this.settledUntil) this.revisable.setPart(index, track, part, false);
+        else if (end > this.settledUntil) this.revisable.ended(index, track, part);
         gone.delete(index);
       }
-      for (const index of gone) this.revisable.setPart(index, track, undefined, false);
+      for (const index of gone) this.revisable.ended(index, track, undefined);
       this.revisable.forget(track);
     }
     const c = buffer.counteds;
@@ -123,8 +123,7 @@ export class BinRelease {
 
   /** The track proved staff (§5): what it added to bins that went out is taken back. */
   trackIsStaff(track: TrackKey): void {
-    for (const index of [...(this.revisable.binsOf(track) ?? [])])
-      this.revisable.setPart(index, track, undefined, true);
+    for (const index of this.revisable.binsOf(track) ?? []) this.revisable.drop(index, track);
     this.revisable.forget(track);
   }
 
@@ -186,7 +185,7 @@ export class BinRelease {
     for (const [track, collector] of held) {
       if (this.revisable.binsOf(track) === undefined) this.counts.heldTracks += 1;
       for (const [index, part] of collector.parts)
-        if ((index + 1) * binS > settled) this.revisable.setPart(index, track, part, true);
+        if ((index + 1) * binS > settled) this.revisable.hold(index, track, part);
     }
     this.releasedUntil = released;
     return out;

@@ -1,11 +1,11 @@
 /**
  * Bins released before they were final (§5 "Final figures on time"), kept until they are: a bin goes out
  * at most max_hold_s after its end even while a customer track that began before its end is still open.
- * Each such bin is kept as its base (the figures of tracks that had ended, and final groups) plus one
- * BinPart per track that was open when it went out — what that track had added so far. When the track
- * proves to be staff its parts are removed; when it ends, its final figures replace them; either way the
- * bins whose figures changed go out again, marked `revised`, and the store writes the new figures over the
- * old ones (src/aggregate/README.md "Uplink records": a new revision for the cloud).
+ * Each such bin is kept as its base (the figures of tracks that have ended, and final groups) plus one
+ * BinPart per track still open — what that track had added when the bin went out. When the track proves
+ * to be staff its parts are removed; when it ends, its final figures go into the base instead; either way
+ * the bins whose figures changed go out again, marked `revised`, and the store writes the new figures
+ * over the old ones (src/aggregate/README.md "Uplink records": a new revision for the cloud).
  *
  * A bin is settled — dropped from here, its last figures kept for good — once no track that could still
  * change it is open, or at the latest the revision window after its end (analyzer.ts). Memory is thus
@@ -20,7 +20,7 @@ export type TrackKey = object;
 
 interface Revisable {
   base: BinData;
-  /** Per track; a part whose track is still `open` is provisional (its crossings are not in the group linker yet). */
+  /** Per open track (provisional: its crossings are not in the group linker yet). */
   parts: Map<TrackKey, BinPart>;
   /** groupsIn then groupsOut as last handed on; null before the first time. */
   sentGroups: Int32Array | null;
@@ -52,12 +52,7 @@ export class RevisableBins {
 
   /** The base of released bin `index`; created empty when nothing of it went out yet. */
   base(index: number): BinData {
-    let bin = this.bins.get(index);
-    if (bin === undefined) {
-      bin = { base: this.empty(index), parts: new Map(), sentGroups: null, dirty: true };
-      this.bins.set(index, bin);
-    }
-    return bin.base;
+    return this.entry(index).base;
   }
 
   /** The bins a track has parts in. */
@@ -65,29 +60,42 @@ export class RevisableBins {
     return this.byTrack.get(track);
   }
 
-  /** Sets (or, with undefined, removes) a track's part of released bin `index`. */
-  setPart(index: number, track: TrackKey, part: BinPart | undefined, open: boolean): void {
-    if (part === undefined && !this.bins.has(index)) return;
-    this.base(index);
-    const bin = this.bins.get(index) as Revisable;
-    const before = bin.parts.get(track);
-    if (before?.open || open) this.version += 1;
-    if (part === undefined) {
-      if (before === undefined) return;
-      bin.parts.delete(track);
-      this.byTrack.get(track)?.delete(index);
-      bin.dirty = true;
-      return;
-    }
-    part.open = open;
-    bin.parts.set(track, part);
+  /** What a still-open track has added to released bin `index`, counted in it (provisional). */
+  hold(index: number, track: TrackKey, part: BinPart): void {
+    this.entry(index).parts.set(track, part);
     let set = this.byTrack.get(track);
     if (set === undefined) {
       set = new Set();
       this.byTrack.set(track, set);
     }
     set.add(index);
-    if (before === undefined || !before.equals(part)) bin.dirty = true;
+    this.version += 1;
+  }
+
+  /**
+   * The track ended: `part` (undefined: nothing) is its final figure in released bin `index`. It goes
+   * into the base, where no later change can reach it, so a bin keeps parts of open tracks only; the bin
+   * goes out again if that differs from what was counted.
+   */
+  ended(index: number, track: TrackKey, part: BinPart | undefined): void {
+    if (part === undefined && !this.bins.has(index)) return;
+    const bin = this.entry(index);
+    const before = bin.parts.get(track);
+    if (before !== undefined) {
+      bin.parts.delete(track);
+      this.version += 1;
+    }
+    const same = part === undefined ? before === undefined : before?.equals(part) === true;
+    if (!same) bin.dirty = true;
+    part?.addTo(bin.base, this.binS);
+  }
+
+  /** The track proved staff: its part of released bin `index` is taken out. */
+  drop(index: number, track: TrackKey): void {
+    const bin = this.bins.get(index);
+    if (bin === undefined || !bin.parts.delete(track)) return;
+    bin.dirty = true;
+    this.version += 1;
   }
 
   /** The track is done with (ended, or staff): forgets which bins it has parts in. */
@@ -98,8 +106,7 @@ export class RevisableBins {
   /** Counted crossings of open tracks' parts: provisional members of groups. */
   openCrossings(): CountedCrossing[] {
     const out: CountedCrossing[] = [];
-    for (const bin of this.bins.values())
-      for (const part of bin.parts.values()) if (part.open) out.push(...part.crossings());
+    for (const bin of this.bins.values()) for (const part of bin.parts.values()) out.push(...part.crossings());
     return out;
   }
 
@@ -119,14 +126,23 @@ export class RevisableBins {
         bin.sentGroups = counts;
       }
       if ((index + 1) * this.binS > settledUntil) continue;
-      for (const [track, part] of bin.parts) {
-        if (part.open) frozen += 1;
+      for (const track of bin.parts.keys()) {
+        frozen += 1;
         this.byTrack.get(track)?.delete(index);
       }
       this.bins.delete(index);
       this.version += 1;
     }
     return { bins: out, frozen };
+  }
+
+  private entry(index: number): Revisable {
+    let bin = this.bins.get(index);
+    if (bin === undefined) {
+      bin = { base: this.empty(index), parts: new Map(), sentGroups: null, dirty: true };
+      this.bins.set(index, bin);
+    }
+    return bin;
   }
 
   /** Approximate bytes held for revisions: the bases' heatmap rows and the parts. */
