@@ -1,6 +1,6 @@
 /**
  * An independent computation of what every resolution must hold: the final raw rows grouped by a
- * period function given by the test (UTC arithmetic, hard-coded store days), merged with the merge
+ * period function the test supplies (UTC arithmetic; store days listed by the test as fixed instants), merged with the merge
  * kinds written out plainly, distributions kept as raw samples.
  */
 import type { StreamDeclaration } from '../../../src/aggregate/streams/declaration.js';
