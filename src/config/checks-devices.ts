@@ -195,3 +195,19 @@ export const calibrationWithinError: ConfigCheck = ({ devices }) =>
       throw error;
     }
   });
+
+/**
+ * A camera's tracker continues tracks with detections scoring from low_score up to high_score; the other
+ * way round that band would be empty and every detection between the two would be silently ignored.
+ */
+export const trackerScoresOrdered: ConfigCheck = ({ devices }) =>
+  devices.flatMap((device, i) => {
+    const tracker = device.camera?.tracker;
+    if (tracker === undefined || tracker.low_score <= tracker.high_score) return [];
+    return [
+      {
+        path: ['devices', i, 'camera', 'tracker', 'low_score'],
+        reason: `low_score (${tracker.low_score}) must not be above high_score (${tracker.high_score})`,
+      },
+    ];
+  });

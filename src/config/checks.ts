@@ -17,6 +17,7 @@ import {
   screenZonesExist,
   shelfLanesUnique,
   shelfZonesExist,
+  trackerScoresOrdered,
   uniqueDeviceIds,
 } from './checks-devices.js';
 import {
@@ -65,6 +66,7 @@ export const CONFIG_CHECKS: Readonly<Record<string, ConfigCheck>> = {
   plainCamerasHaveSource,
   calibrationPointsSpread,
   calibrationWithinError,
+  trackerScoresOrdered,
   listenerPortsDistinct,
   packetLimitHoldsPayloads,
   reconnectDelaysOrdered,

@@ -4,6 +4,7 @@
 import { Type as T } from '@sinclair/typebox';
 import { DEVICE_KIND_PATTERN } from '../registry/ids.js';
 import { Id, Point, Strict } from './schema-parts.js';
+import { TrackerSchema } from './schema-tracker.js';
 
 const ImagePoint = T.Tuple([T.Number({ minimum: -1e5, maximum: 1e5 }), T.Number({ minimum: -1e5, maximum: 1e5 })], {
   description: '[u, v] in image pixels',
@@ -55,6 +56,7 @@ export const CameraSchema = T.Object(
       maximum: 30,
       default: 5,
     }),
+    tracker: T.Optional(TrackerSchema),
   },
   {
     ...Strict,

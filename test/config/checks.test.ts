@@ -141,6 +141,15 @@ describe('config checks: devices', () => {
     ]);
   });
 
+  it('refuses a camera tracker whose low_score is above its high_score', async () => {
+    const { file, lines } = await refusal(
+      `${MINIMAL}devices:\n  - id: c1\n    kind: camera\n    camera: { type: plain, snapshot_url: "http://cam/1.jpg", tracker: { high_score: 0.5, low_score: 0.6 } }\n`,
+    );
+    expect(lines).toEqual([
+      `${file}:6:101 devices[0].camera.tracker.low_score = 0.6: low_score (0.6) must not be above high_score (0.5)`,
+    ]);
+  });
+
   it('refuses calibration points that cannot fix a homography', async () => {
     const points = [
       '{ image: [0, 0], floor: [0, 0] }',
@@ -235,6 +244,6 @@ describe('config checks: services', () => {
 
   it('names every check', () => {
     expect(Object.keys(CONFIG_CHECKS)).toContain('areaZonesDoNotOverlap');
-    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(24);
+    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(25);
   });
 });
