@@ -18,6 +18,7 @@ export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   uplink: async () => (await import('./uplink.js')).uplinkCommand,
   analyze: async () => (await import('./analyze.js')).analyzeCommand,
   replay: async () => (await import('./replay.js')).replayCommand,
+  track: async () => (await import('./track.js')).trackCommand,
 };
 
 /** `omo-edge help`: every command's synopsis (this loads every command, which help can afford). */

@@ -51,6 +51,7 @@ function actingArgs(): Record<string, string[]> {
     'uplink status': ['--config', DEFAULT_CONFIG],
     analyze: ['--config', fixture('config.yaml'), '--tracks', fixture('obsmat.txt'), '--format', 'obsmat'],
     replay: ['--tracks', fixture('obsmat.txt'), '--format', 'obsmat', '--camera', 'c1', '--url', url],
+    track: ['--mot', fileURLToPath(new URL('../fixtures/tud-campus/gt.txt', import.meta.url)), '--out', 'tracks.txt'],
   };
 }
 
