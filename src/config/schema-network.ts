@@ -147,6 +147,13 @@ export const IngestSchema = Section('Decoding and validation of device messages.
     maximum: 86_400,
     default: 30,
   }),
+  max_past_s: T.Number({
+    description:
+      'Back-fill window: a reading timestamped more than this many seconds behind the gateway clock is refused as too_old, so a device with a bad clock cannot revise bins that are final (issue 8). Raise it to replay or fast-forward more history than this.',
+    minimum: 60,
+    maximum: 30 * 86_400,
+    default: 3600,
+  }),
   max_json_bytes: T.Integer({
     description: 'Largest JSON payload accepted.',
     minimum: 256,

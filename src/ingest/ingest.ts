@@ -55,6 +55,7 @@ export class Ingest {
     this.watermarks = new Watermarks({
       watermarkS: options.config.watermark_s,
       maxFutureS: options.config.max_future_s,
+      maxPastS: options.config.max_past_s,
     });
     this.now = options.now ?? Date.now;
   }
@@ -87,6 +88,11 @@ export class Ingest {
     this.table = compileRoutes(this.options.profiles, this.options.config, accepted);
     const kinds = [...this.table.routes.keys()].join(', ');
     log.info(() => `ingest ready for ${kinds}`);
+  }
+
+  /** See Watermarks.allowPast: for a simulator the gateway runs itself, which starts in the past. */
+  allowPast(seconds: number): void {
+    this.watermarks.allowPast(seconds);
   }
 
   async stop(): Promise<void> {

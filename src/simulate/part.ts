@@ -6,6 +6,7 @@
  */
 import { profiles } from '../../devices/index.js';
 import type { PartFactory, PartHealth } from '../part.js';
+import { DEFAULT_HISTORY_S } from './fast-forward.js';
 import { provisionSimulatedDevices } from './provision.js';
 import { runSimulator, type SimulatorRunner } from './runner.js';
 
@@ -15,6 +16,9 @@ export interface DemoOptions {
   /** How far back a fast store starts, seconds; default an hour (runner.ts). */
   historyS?: number;
 }
+
+/** Beyond the demo's history: its first readings arrive a moment after they were stamped. */
+const HISTORY_SLACK_S = 300;
 
 /** While catching up, a progress line this often (a catch-up shorter than this gets none). */
 const PROGRESS_EVERY_MS = 10_000;
@@ -42,6 +46,8 @@ export function demoPart(options: DemoOptions = {}): PartFactory {
       async start() {
         const { config, ports } = context;
         const credentials = await provisionSimulatedDevices(config, context.need('devices'));
+        // Its readings start that far in the past by design; the ingest's back-fill window must hold them.
+        context.need('ingest').allowPast((options.historyS ?? DEFAULT_HISTORY_S) + HISTORY_SLACK_S);
         const running = await runSimulator({
           config,
           url: `mqtt://127.0.0.1:${ports.mqtt}`,

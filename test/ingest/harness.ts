@@ -19,6 +19,7 @@ export const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 export const ingestConfig: GatewayConfig['ingest'] = {
   watermark_s: 5,
   max_future_s: 30,
+  max_past_s: 3600,
   max_json_bytes: 1024,
   max_frame_bytes: 4096,
   dead_letter_max_rows: 100_000,

@@ -174,6 +174,13 @@ const cases: Case[] = [
     detail: `ts ${NOW + 60_000} is 60 s ahead of the gateway clock (max_future_s 30)`,
   },
   {
+    name: "a device's first reading from before the back-fill window",
+    topic: `${SHELF}/temp`,
+    payload: `{"ts": ${NOW - 3_601_000}, "celsius": 4.2}`,
+    reason: 'too_old',
+    detail: `ts ${NOW - 3_601_000} is 3601 s behind the gateway clock (max_past_s 3600)`,
+  },
+  {
     name: 'a timestamp before 2000',
     topic: `${SHELF}/temp`,
     payload: '{"ts": 1732620000, "celsius": 4.2}',
@@ -237,6 +244,14 @@ describe('refusals', () => {
     });
     expect(h.deadLetters.list({ limit: 10, offset: 0, reason: 'late' })).toHaveLength(1);
     expect(await h.counter('omo_ingest_refused_total', { reason: 'late' })).toBe(1);
+  });
+
+  it('accepts a first reading just inside the back-fill window, and the demo store may widen it', () => {
+    h.send(`${SHELF}/temp`, `{"ts": ${NOW - 3_599_000}, "celsius": 4.2}`);
+    h.send('omo/shelf/shelf-02/temp', `{"ts": ${NOW - 7_200_000}, "celsius": 4.2}`);
+    h.ingest.allowPast(7300);
+    h.send('omo/shelf/shelf-02/temp', `{"ts": ${NOW - 7_200_000}, "celsius": 4.2}`);
+    expect(h.events.map((e) => e.name)).toEqual(['shelfTemperature', 'ingestRefused', 'shelfTemperature']);
   });
 
   it('lets only accepted readings move the watermark', () => {

@@ -34,6 +34,8 @@ export function gatewayYaml(options: GatewayYamlOptions): string {
     ...config,
     // The feeder replays a camera at up to 60x: far more frames per second than a real camera sends.
     broker: { limits: { publish_rate_per_s: 2000, publish_burst: 4000 } },
+    // The feeder starts up to a few hours back, beyond the default back-fill window (max_past_s).
+    ingest: { max_past_s: 86400 },
     devices: [{ id: CAMERA, kind: 'camera', camera: { type: 'smart' } }],
     uplink: {
       url: options.uplinkUrl,

@@ -34,6 +34,8 @@ export function zaraGatewayYaml(camera: string): string {
 devices:
   - { id: ${camera}, kind: camera, camera: { type: smart } }
 broker: { limits: { publish_rate_per_s: 100000, publish_burst: 100000 } }
+# Scenes are replayed from up to a few hours back, beyond the default back-fill window (max_past_s).
+ingest: { max_past_s: 86400 }
 `;
 }
 
