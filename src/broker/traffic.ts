@@ -13,6 +13,7 @@
  * to omo_broker_refused_total.
  */
 import type { AedesOptions, Client, PublishPacket } from 'aedes';
+import { strictJsonProblem } from '../ingest/strict-json.js';
 import { mayReceive, ownStream, publishProblem, subscribeProblem } from './acl.js';
 import { type HookContext, log, quoted, safely } from './context.js';
 import { topicLevels } from './limits.js';
@@ -25,10 +26,12 @@ type TrafficHooks = Required<
   Pick<AedesOptions, 'authorizePublish' | 'published' | 'authorizeSubscribe' | 'authorizeForward'>
 >;
 
-/** Whether a status payload says the device is going offline. */
+/** Whether a status payload says the device is going offline; read as strictly as the ingest reads it. */
 function saysOffline(payload: Buffer): boolean {
   try {
-    return (JSON.parse(payload.toString('utf8')) as { status?: unknown }).status === 'offline';
+    const text = payload.toString('utf8');
+    const value = JSON.parse(text) as { status?: unknown };
+    return value.status === 'offline' && strictJsonProblem(text, value) === undefined;
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 /**
  * The ingest (ARCHITECTURE §2, §4): a device message that passed the broker's authentication and ACL
- * goes topic → profile stream → size → UTF-8 → JSON → schema → event time → decode → typed bus event.
+ * goes topic → profile stream → size → UTF-8 → JSON → strict JSON → schema → event time → decode → typed bus event.
  * Every refusal on the way gets the three traces of §4 — an error reply to the device, a dead-letter
  * row and a counter by reason — plus an `ingestRefused` bus event. Valid traffic from other devices
  * never waits on a refusal: refusals are answered synchronously and their rows written in batches.
@@ -29,6 +29,7 @@ import {
 } from './profile.js';
 import { compileRoutes, type Route, type RouteTable } from './routes.js';
 import { describeSchemaError } from './schema-errors.js';
+import { strictJsonProblem } from './strict-json.js';
 
 const log = createLogger('omo:ingest');
 
@@ -158,6 +159,8 @@ export class Ingest {
     } catch (error) {
       return void this.refuseMessage(message, 'bad_json', describeJsonError(text, error));
     }
+    const strict = strictJsonProblem(text, value);
+    if (strict !== undefined) return void this.refuseMessage(message, strict.reason, strict.detail);
     if (validate !== undefined && !validate(value)) {
       const first = validate.errors?.[0];
       const refusal = first === undefined ? undefined : describeSchemaError(value, first);

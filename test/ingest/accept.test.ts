@@ -78,6 +78,8 @@ describe('accepted messages', () => {
   });
 
   it('accepts every example of every profile, byte for byte as the simulator would send it', () => {
+    // The examples are dated 26 November 2024 from 11:20 to 11:22 UTC: the gateway clock reads just after.
+    h.clock.now = Date.UTC(2024, 10, 26, 11, 25);
     let sent = 0;
     for (const [kind, profile] of profiles) {
       for (const [stream, definition] of Object.entries(profile.publishes)) {
