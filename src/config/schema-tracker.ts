@@ -28,10 +28,10 @@ export const TrackerSchema = Section(
       'A high-score detection no track claims starts a new track only when it scores at least this.',
       0.7,
     ),
-    match_iou: overlap('Least overlap (IoU) of a high-score detection with a track’s predicted box to match it.', 0.2),
+    match_iou: overlap('Least overlap (IoU) of a high-score detection with a track’s predicted box to match it.', 0.1),
     low_match_iou: overlap(
       'Least overlap (IoU) of a low-score detection with a track’s predicted box to match it.',
-      0.5,
+      0.3,
     ),
     confirm_hits: T.Integer({
       description:
