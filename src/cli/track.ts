@@ -10,7 +10,7 @@ import { detectionsByFrame, formatTrackLine, parseMot } from '../vision/mot/mot-
 import { trackSequence } from '../vision/mot/track-mot.js';
 import { trackerSettings } from '../vision/tracker/settings.js';
 import { numberOption, parse, printJson, UsageError } from './args.js';
-import { type CliCommand, JSON_OPTION } from './usage.js';
+import type { CliCommand } from './usage.js';
 
 /** Sequences with more frames than this report progress every tenth of the way. */
 const LONG_SEQUENCE_FRAMES = 2000;
@@ -29,7 +29,7 @@ export const trackCommand: CliCommand = {
     ['--mot DET.txt', 'the detections, MOTChallenge text'],
     ['--out FILE', 'where to write the tracks (default: stdout)'],
     ['--fps N', `the sequence's frame rate in frames per second (default ${DEFAULT_FPS})`],
-    JSON_OPTION,
+    ['--json', 'print the summary as JSON on stdout instead of a line on stderr (needs --out)'],
   ],
   run: trackFile,
 };
