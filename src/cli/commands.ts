@@ -19,6 +19,7 @@ export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   analyze: async () => (await import('./analyze.js')).analyzeCommand,
   replay: async () => (await import('./replay.js')).replayCommand,
   track: async () => (await import('./track.js')).trackCommand,
+  detect: async () => (await import('./detect.js')).detectCommand,
 };
 
 /** `omo-edge help`: every command's synopsis (this loads every command, which help can afford). */

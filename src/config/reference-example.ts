@@ -129,6 +129,15 @@ export const REFERENCE_EXAMPLE = {
         type: 'plain',
         snapshot_url: 'http://192.168.1.50/snapshot.jpg',
         fps: 2,
+        // The till's customer display: blanked before detection, never seen by the model.
+        masks: [
+          [
+            [500, 80],
+            [640, 80],
+            [640, 200],
+            [500, 200],
+          ],
+        ],
       },
     },
     {

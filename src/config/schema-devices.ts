@@ -50,6 +50,13 @@ export const CameraSchema = T.Object(
         maxLength: 2048,
       }),
     ),
+    masks: T.Optional(
+      T.Array(T.Array(ImagePoint, { minItems: 3, maxItems: 64 }), {
+        description:
+          'Polygons in image pixels blanked before detection (plain cameras): privacy (a till, a staff door) or ignore (a poster, a mannequin).',
+        maxItems: 32,
+      }),
+    ),
     fps: T.Number({
       description: 'Frames per second the gateway analyses from this camera.',
       minimum: 0.1,

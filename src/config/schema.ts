@@ -11,11 +11,13 @@ import { AnalysisSchema, type FixtureSchema, FloorSchema, type LineSchema, type 
 import { BrokerSchema, GatewaySchema, HttpSchema, IngestSchema, StoreSchema } from './schema-network.js';
 import { Strict } from './schema-parts.js';
 import { SimulationSchema, StorageSchema, UplinkSchema } from './schema-services.js';
+import { type DetectorSchema, VisionSchema } from './schema-vision.js';
 
 export * from './schema-devices.js';
 export * from './schema-floor.js';
 export * from './schema-network.js';
 export * from './schema-services.js';
+export * from './schema-vision.js';
 
 export const ConfigSchema = T.Object(
   {
@@ -26,6 +28,7 @@ export const ConfigSchema = T.Object(
     http: HttpSchema,
     floor: FloorSchema,
     analysis: AnalysisSchema,
+    vision: VisionSchema,
     devices: T.Array(DeviceSchema, {
       description: 'The store hardware, one entry per device.',
       maxItems: 5000,
@@ -45,3 +48,4 @@ export type DeviceConfig = Static<typeof DeviceSchema>;
 export type FixtureConfig = Static<typeof FixtureSchema>;
 export type FloorConfig = Static<typeof FloorSchema>;
 export type UplinkConfig = Static<typeof UplinkSchema>;
+export type DetectorConfig = Static<typeof DetectorSchema>;

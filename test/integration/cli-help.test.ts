@@ -52,6 +52,7 @@ function actingArgs(): Record<string, string[]> {
     analyze: ['--config', fixture('config.yaml'), '--tracks', fixture('obsmat.txt'), '--format', 'obsmat'],
     replay: ['--tracks', fixture('obsmat.txt'), '--format', 'obsmat', '--camera', 'c1', '--url', url],
     track: ['--mot', fileURLToPath(new URL('../fixtures/tud-campus/gt.txt', import.meta.url)), '--out', 'tracks.txt'],
+    detect: [join(REPO_ROOT, 'test/fixtures/vtest/frame_0001.jpg'), '--json'],
   };
 }
 
