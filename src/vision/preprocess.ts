@@ -85,7 +85,10 @@ async function imageSize(jpeg: Buffer): Promise<{ width: number; height: number 
   try {
     metadata = await sharp(jpeg, DECODE).metadata();
   } catch (error) {
-    throw new FrameError('undecodable', `JPEG cannot be decoded: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // libjpeg's words for a frame whose header says 0×0.
+    if (message.includes('Empty JPEG image')) throw new FrameError('empty', 'JPEG has no pixels (0×0 in its header)');
+    throw new FrameError('undecodable', `JPEG cannot be decoded: ${message}`);
   }
   const { width = 0, height = 0 } = metadata;
   if (width < 1 || height < 1) throw new FrameError('empty', `JPEG has no pixels (${width}×${height})`);
