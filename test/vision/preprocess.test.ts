@@ -15,7 +15,9 @@ const input = manifest.input;
 const plane = input.width * input.height;
 /** A solid 800×400 JPEG of one RGB colour (JPEG keeps a flat colour within a step or two). */
 const solid = (r: number, g: number, b: number) =>
-  sharp({ create: { width: 800, height: 400, channels: 3, background: { r, g, b } } }).jpeg({ quality: 95 }).toBuffer();
+  sharp({ create: { width: 800, height: 400, channels: 3, background: { r, g, b } } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 const at = (tensor: Float32Array, channel: number, x: number, y: number) =>
   tensor[channel * plane + y * input.width + x] as number;
 
@@ -75,7 +77,9 @@ describe('prepareFrame', () => {
   });
 
   it('refuses a PNG, naming what it got', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
     const error = await prepareFrame(png, input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FrameError);
     expect(error).toMatchObject({ reason: 'not_jpeg', message: `not a JPEG (${png.length} bytes, starting 89504e47)` });

@@ -72,7 +72,9 @@ describe('model files', () => {
     await editManifest((m) => {
       (m.input as Record<string, unknown>).channel_order = 'GBR';
     });
-    await expect(readManifest(dir)).rejects.toThrow(`model manifest ${join(dir, 'manifest.json')}: /input/channel_order`);
+    await expect(readManifest(dir)).rejects.toThrow(
+      `model manifest ${join(dir, 'manifest.json')}: /input/channel_order`,
+    );
     await rm(join(dir, 'manifest.json'));
     await expect(readManifest(dir)).rejects.toThrow(/manifest\.json cannot be read: ENOENT/);
   });
@@ -100,8 +102,12 @@ describe('model files', () => {
     try {
       expect(detector.backend).toBe('tfjs');
       expect((await detector.detect(await readFrame(1))).detections).toHaveLength(3);
-      expect(lines.find((l) => l.startsWith('warn detector: backend onnx not used: onnxruntime cannot load'))).toBeDefined();
-      expect(lines.find((l) => l.startsWith('info detector: backend tfjs ('))).toMatch(/; not onnx: onnxruntime cannot load/);
+      expect(
+        lines.find((l) => l.startsWith('warn detector: backend onnx not used: onnxruntime cannot load')),
+      ).toBeDefined();
+      expect(lines.find((l) => l.startsWith('info detector: backend tfjs ('))).toMatch(
+        /; not onnx: onnxruntime cannot load/,
+      );
     } finally {
       await detector.dispose();
     }
