@@ -91,6 +91,9 @@ describe('E2E: omo-edge track', () => {
     const score = await runCli(['track', '--mot', det]);
     expect(score.code).toBe(1);
     expect(score.stderr).toContain('has conf 37.5; detection scores must be confidences in [0, 1]');
+    await writeFile(det, '1,-1,10,10,40,100,0.9,-1,-1,-1\n99999999,-1,10,10,40,100,0.9,-1,-1,-1\n');
+    const far = await runCli(['track', '--mot', det]);
+    expect(far.stderr).toBe(`omo-edge: ${det} line 2: frame must be an integer from 1 to 1000000, got 99999999\n`);
     const missing = await runCli(['track', '--out', join(dir, 'x.txt')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('track: --mot DET.txt is required');

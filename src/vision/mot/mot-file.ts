@@ -20,6 +20,9 @@ export class MotFormatError extends Error {
   }
 }
 
+/** Nine hours at 30 fps: a frame number beyond it is a broken file, not a sequence to allocate for. */
+export const MAX_FRAME = 1_000_000;
+
 const FIELDS = ['frame', 'id', 'bb_left', 'bb_top', 'bb_width', 'bb_height', 'conf'] as const;
 
 /** Parses every non-blank line; `source` names the file in errors. */
@@ -48,8 +51,9 @@ function parseLine(line: string, where: string): MotRow {
     return value;
   }) as [number, number, number, number, number, number, number];
   const [frame, id, left, top, width, height, conf] = values;
-  if (!Number.isInteger(frame) || frame < 1)
-    throw new MotFormatError(`${where}: frame must be an integer from 1, got ${frame}`);
+  if (!Number.isInteger(frame) || frame < 1 || frame > MAX_FRAME) {
+    throw new MotFormatError(`${where}: frame must be an integer from 1 to ${MAX_FRAME}, got ${frame}`);
+  }
   if (!Number.isInteger(id)) throw new MotFormatError(`${where}: id must be an integer, got ${id}`);
   if (!(width > 0) || !(height > 0)) {
     throw new MotFormatError(`${where}: bb_width and bb_height must be above 0, got ${width}×${height}`);
