@@ -29,22 +29,26 @@ function backendSuite(backend: BackendKey) {
       expect(detector.manifest.name).toBe('nanodet-416');
     });
 
-    it('counts the people a person counts on ≥ 10 frames, and misses only those written down', async () => {
-      for (const { frame } of BY_EYE) byFrame.set(frame, await detector.detect(await readFrame(frame)));
-      const counts = BY_EYE.map(({ frame }) => byFrame.get(frame)?.detections.length);
-      expect(counts).toEqual(BY_EYE.map(({ eye, missed }) => eye - missed));
-      expect(BY_EYE.filter(({ missed }) => missed === 0).length).toBeGreaterThanOrEqual(10);
-      for (const result of byFrame.values()) {
-        expect(result).toMatchObject({ width: 768, height: 576, backend });
-        for (const { box, score, label } of result.detections) {
-          expect(label).toBe('person');
-          expect(score).toBeGreaterThanOrEqual(0.5);
-          // Inside the frame, and people on this camera are taller than wide.
-          expect(box[0]).toBeGreaterThanOrEqual(0);
-          expect(box[0] + box[2]).toBeLessThanOrEqual(768);
-          expect(box[3]).toBeGreaterThan(box[2]);
-        }
+    // One test per frame: the wasm backend under a loaded machine takes seconds a frame.
+    it.each(BY_EYE)('frame $frame: $eye people by eye, less $missed missed ($why)', async ({ frame, eye, missed }) => {
+      const result = await detector.detect(await readFrame(frame));
+      byFrame.set(frame, result);
+      expect(result.detections).toHaveLength(eye - missed);
+      expect(result).toMatchObject({ width: 768, height: 576, backend });
+      for (const { box, score, label } of result.detections) {
+        expect(label).toBe('person');
+        expect(score).toBeGreaterThanOrEqual(0.5);
+        // Inside the frame, and people on this camera are taller than wide.
+        expect(box[0]).toBeGreaterThanOrEqual(0);
+        expect(box[0] + box[2]).toBeLessThanOrEqual(768);
+        expect(box[3]).toBeGreaterThan(box[2]);
       }
+    });
+
+    it('the count equals the count by eye on at least 10 frames', () => {
+      const equal = BY_EYE.filter(({ frame, eye }) => byFrame.get(frame)?.detections.length === eye);
+      expect(equal.map(({ frame }) => frame)).toEqual(BY_EYE.filter((f) => f.missed === 0).map(({ frame }) => frame));
+      expect(equal.length).toBeGreaterThanOrEqual(10);
     });
   });
 }
