@@ -12,7 +12,7 @@ export const aggregatesPart: PartFactory = ({ db, config, metrics, clock, find, 
   // Without an outbox part (a gateway built without the uplink) nothing is staged.
   const outbox = find('outbox');
   const shared = { db, config, metrics, now: () => clock.now(), ...(outbox ? { outbox } : {}) };
-  const aggregates = new AggregateStore(shared);
+  const aggregates = new AggregateStore({ ...shared, uplinkEvery: config.uplink.path_records_every });
   const streams = new StreamStore(shared);
   provide('aggregates', aggregates);
   provide('streams', streams);

@@ -75,7 +75,7 @@ export class AggregateQuery {
     private readonly sql: AggregateStatements,
     private readonly levels: BinLevels,
   ) {
-    this.pages = new PageStatements(sql.db);
+    this.pages = new PageStatements(sql.db, levels.raw.key);
   }
 
   /** Resolutions kept (those not finer than analysis.bin_s). */

@@ -5,6 +5,9 @@
  * columns so `zone=`/`line=` filters and time ranges are index range scans; the dwell histogram is JSON
  * text and the heatmap cells a BLOB (heat-codec.ts), both read whole and merged in code.
  *
+ * Roll-up levels hold only CLOSED periods: per level, `agg_mark.open_ms` starts the one period still
+ * open, whose figures are merged from the finer levels when read (open-periods.ts).
+ *
  * `agg_uplink` remembers, per uplink stream and bin, the revision and digest of the last record handed
  * to the outbox, and holds the record body while it is not yet appended (see uplink-log.ts).
  */
@@ -73,6 +76,12 @@ export const aggregateMigrations: Migration[] = [
     // replacement (README "Partial bins"). Roll-ups are always 0.
     id: 'aggregate/002-partial-bins',
     up: (db) => db.exec('ALTER TABLE agg_bin ADD COLUMN partial INTEGER NOT NULL DEFAULT 0'),
+  },
+  {
+    // Roll-ups are stored when their period closes, not on every bin (open-periods.ts): per coarse
+    // level, the start of the one period still open. Filled at start from the stored bins.
+    id: 'aggregate/003-open-periods',
+    up: (db) => db.exec('CREATE TABLE agg_mark (res_s INTEGER PRIMARY KEY, open_ms INTEGER NOT NULL) WITHOUT ROWID'),
   },
 ];
 

@@ -3,8 +3,9 @@
  * rows. Callers own the transactions (store.ts wraps a whole bin write in one).
  */
 import type { SqliteDatabase } from '../store/database.js';
+import { binRowsOf } from './bin-rows.js';
 import type { DwellHistogram } from './dwell-histogram.js';
-import { decodeHeat, encodeCells, gridKeyOf } from './heat-codec.js';
+import { decodeHeat } from './heat-codec.js';
 import { type FlowCount, flowKey, flowZones, type HeatmapCells, type PathBinRecord } from './records.js';
 import type { BinRow, FlowRow, LineRow, ZoneRow } from './schema.js';
 
@@ -28,16 +29,28 @@ export class AggregateStatements {
   private readonly flows;
   private readonly expire;
   private readonly partialFlag;
+  private readonly starts;
+  private readonly deleteLater;
 
   constructor(readonly db: SqliteDatabase) {
     this.deleteBin = db.prepare('DELETE FROM agg_bin WHERE res_s = ? AND start_ms = ?');
     this.insertBin = db.prepare(
       `INSERT INTO agg_bin (res_s, start_ms, len_s, store_visits, store_visit_s, store_open, heat_grid, heat, written_at,
-       partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       partial) VALUES (@res_s, @start_ms, @len_s, @store_visits, @store_visit_s, @store_open, @heat_grid, @heat,
+       @written_at, @partial)`,
     );
-    this.insertLine = db.prepare('INSERT INTO agg_line VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.insertZone = db.prepare('INSERT INTO agg_zone VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    this.insertFlow = db.prepare('INSERT INTO agg_flow VALUES (?, ?, ?, ?, ?)');
+    this.insertLine = db.prepare(
+      `INSERT INTO agg_line (res_s, start_ms, line, entrance, n_in, n_out, groups_in, groups_out)
+       VALUES (@res_s, @start_ms, @line, @entrance, @n_in, @n_out, @groups_in, @groups_out)`,
+    );
+    this.insertZone = db.prepare(
+      `INSERT INTO agg_zone (res_s, start_ms, zone, kind, visits, dwells, pass_throughs, dwell_total_s, dwell_hist,
+       occ_end, occ_max, person_s) VALUES (@res_s, @start_ms, @zone, @kind, @visits, @dwells, @pass_throughs,
+       @dwell_total_s, @dwell_hist, @occ_end, @occ_max, @person_s)`,
+    );
+    this.insertFlow = db.prepare(
+      'INSERT INTO agg_flow (res_s, start_ms, kind, flow, count) VALUES (@res_s, @start_ms, @kind, @flow, @count)',
+    );
     const range = 'res_s = @res AND start_ms >= @from AND start_ms < @to';
     this.bins = db.prepare(`SELECT * FROM agg_bin WHERE ${range} ORDER BY start_ms`);
     this.lines = db.prepare(
@@ -55,47 +68,36 @@ export class AggregateStatements {
     );
     this.expire = db.prepare('DELETE FROM agg_bin WHERE res_s = ? AND start_ms < ?');
     this.partialFlag = db.prepare('SELECT partial FROM agg_bin WHERE res_s = ? AND start_ms = ?').pluck();
+    this.starts = db
+      .prepare('SELECT start_ms FROM agg_bin WHERE res_s = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms')
+      .pluck();
+    this.deleteLater = db.prepare('DELETE FROM agg_bin WHERE res_s = ? AND start_ms >= ?');
   }
 
   /** Replaces the bin `record.bin_start_ms` of level `res` (call inside a transaction). */
   write(res: number, record: PathBinRecord, now: number): void {
-    const start = record.bin_start_ms;
-    this.deleteBin.run(res, start);
-    const sv = record.store_visits;
-    const heat = record.heatmap;
-    const grid = heat === null ? null : gridKeyOf(heat);
-    const cells = heat === null ? null : encodeCells(heat.cells);
-    const partial = record.partial === true ? 1 : 0;
-    this.insertBin.run(res, start, record.bin_s, sv.count, sv.total_s, sv.open, grid, cells, now, partial);
-    for (const [id, l] of Object.entries(record.lines)) {
-      this.insertLine.run(res, start, id, l.entrance ? 1 : 0, l.in, l.out, l.groups_in, l.groups_out);
-    }
-    for (const [id, z] of Object.entries(record.zones)) {
-      const o = z.occupancy;
-      const hist = JSON.stringify(z.dwell_hist_ds);
-      this.insertZone.run(
-        res,
-        start,
-        id,
-        z.kind,
-        z.visits,
-        z.dwells,
-        z.pass_throughs,
-        z.dwell_total_s,
-        hist,
-        o.end,
-        o.max,
-        o.person_s,
-      );
-    }
-    for (const f of record.transitions) this.insertFlow.run(res, start, 'transition', flowKey(f.zones), f.count);
-    for (const f of record.paths) this.insertFlow.run(res, start, 'path', flowKey(f.zones), f.count);
+    const rows = binRowsOf(res, record);
+    this.deleteBin.run(res, record.bin_start_ms);
+    this.insertBin.run({ ...rows.bin, written_at: now });
+    for (const row of rows.lines) this.insertLine.run({ res_s: res, ...row });
+    for (const row of rows.zones) this.insertZone.run({ res_s: res, ...row });
+    for (const row of rows.flows) this.insertFlow.run({ res_s: res, ...row });
   }
 
   /** The stored bin of level `res` starting at `startMs` when it is partial, else undefined. */
   partialBin(res: number, startMs: number): PathBinRecord | undefined {
     if (this.partialFlag.get(res, startMs) !== 1) return undefined;
     return this.records({ res, from: startMs, to: startMs + 1 })[0];
+  }
+
+  /** Starts of the bins of level `res` in [from, to), in order. */
+  binStarts(res: number, from: number, to: number): number[] {
+    return this.starts.all(res, from, to) as number[];
+  }
+
+  /** Deletes the bins of level `res` that start at or after `fromMs`. */
+  deleteFrom(res: number, fromMs: number): number {
+    return this.deleteLater.run(res, fromMs).changes;
   }
 
   /** Deletes bins of level `res` that started before `beforeMs`; returns the bins deleted. */
@@ -120,20 +122,23 @@ export class AggregateStatements {
     return this.flows.all({ res, from, to, kind }) as FlowRow[];
   }
 
-  /** Whole records of level `res` starting in [from, to), in time order. */
+  /**
+   * Whole STORED records of level `res` starting in [from, to), in time order. Reads the tables only,
+   * also in a subclass that adds open periods to the row readers (series-rows.ts).
+   */
   records(range: RowRange): PathBinRecord[] {
-    const all = { ...range, ids: null };
+    const all = params({ ...range, ids: null });
     const byStart = new Map<number, PathBinRecord>();
-    for (const bin of this.binRows(all)) byStart.set(bin.start_ms, recordOfBinRow(bin));
-    for (const row of this.lineRows(all)) {
+    for (const bin of this.bins.all(all) as BinRow[]) byStart.set(bin.start_ms, recordOfBinRow(bin));
+    for (const row of this.lines.all(all) as LineRow[]) {
       const record = byStart.get(row.start_ms);
       if (record) record.lines[row.line] = lineFigures(row);
     }
-    for (const row of this.zoneRows(all)) {
+    for (const row of this.zones.all(all) as ZoneRow[]) {
       const record = byStart.get(row.start_ms);
       if (record) record.zones[row.zone] = zoneFigures(row);
     }
-    for (const row of this.flowRows(all, null)) {
+    for (const row of this.flows.all({ res: range.res, from: range.from, to: range.to, kind: null }) as FlowRow[]) {
       const record = byStart.get(row.start_ms);
       const flow: FlowCount = { zones: flowZones(row.flow), count: row.count };
       if (record) (row.kind === 'transition' ? record.transitions : record.paths).push(flow);

@@ -2,44 +2,38 @@
  * The aggregate store (ARCHITECTURE §5 "Bins", §6): closed bins in, SQLite time series at every
  * resolution out, and uplink records for the outbox.
  *
- * - `writeBin` writes a raw bin and recomputes the 15-minute, hour and day bins holding it in ONE
- *   transaction per bin (§6: nothing per reading). Writing a bin again replaces it and recomputes the
- *   roll-ups, so a restart that re-closes a bin is harmless — except over a PARTIAL bin (flushed by a
- *   clean stop inside it): the new write continues it and is merged into it (merge.ts `mergeBinParts`),
- *   in the same transaction, so a stop/restart inside a bin loses nothing (ARCHITECTURE §11).
+ * - `writeBin` writes a raw bin in ONE transaction per bin (§6: nothing per reading), with what it
+ *   changes at the 15-minute, hour and day levels: those are stored when their period closes and merged
+ *   from below while open (open-periods.ts). Writing a bin again replaces it (a late bin rebuilds the
+ *   closed periods holding it), so a restart that re-closes a bin is harmless — except over a PARTIAL
+ *   bin (flushed by a clean stop inside it): the new write continues it and is merged into it (merge.ts
+ *   `mergeBinParts`), in the same transaction, so a stop/restart inside a bin loses nothing (§11).
  * - A bin whose roll-ups would need finer bins that retention already deleted is refused (counted,
  *   logged, `{ written: false, reason: 'expired' }`): writing it would shrink its coarse bins.
  * - Retention deletes bins that started more than `minute_retention_days` (levels finer than an hour)
  *   or `hour_retention_days` (hour and day) ago: at start and every `retentionIntervalMs`.
- * - With an outbox, each bin's uplink records are staged in the bin's transaction and appended after
- *   the commit (uplink-log.ts).
+ * - With an outbox, uplink records — one per bin, or per 15-minute or hour period when it closes
+ *   (`uplinkEvery`) — are staged in the bin's transaction and appended after the commit (uplink-log.ts).
  */
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../config/schema.js';
 import { createLogger } from '../log.js';
 import { registerOnce } from '../metrics.js';
 import { applyMigrations, type SqliteDatabase } from '../store/database.js';
-import { BinLevels, type Level, type Period, type Resolution } from './levels.js';
-import { mergeBinParts, mergeRecords } from './merge.js';
+import { BinLevels, type Resolution } from './levels.js';
+import { mergeBinParts } from './merge.js';
 import { AggregateMetrics } from './metrics.js';
-import {
-  AggregateQuery,
-  type FlowBin,
-  type FlowKind,
-  type FlowRanking,
-  type LineSeriesRow,
-  type RangeOptions,
-  type StoreVisitRow,
-  type ZoneSeriesRow,
-} from './query.js';
+import { OpenPeriods } from './open-periods.js';
+import { AggregateQuery } from './query.js';
 import { checkRecord } from './record-check.js';
-import type { FlowCount, HeatmapCells, PathBinRecord } from './records.js';
+import type { PathBinRecord } from './records.js';
 import { Retention } from './retention.js';
 import { aggregateMigrations } from './schema.js';
-import { AggregateStatements } from './statements.js';
+import { SeriesRows } from './series-rows.js';
+import { AggregateReads } from './store-reads.js';
 import { checkTimeZone } from './time-zone.js';
 import { type OutboxSink, UplinkLog } from './uplink-log.js';
-import type { AggregateStream } from './uplink-records.js';
+import type { AggregateStream, PathRecordsEvery } from './uplink-records.js';
 
 const log = createLogger('omo:aggregate');
 
@@ -54,6 +48,11 @@ export interface AggregateStoreOptions {
   now?: () => number;
   /** How often retention runs; default one hour. */
   retentionIntervalMs?: number;
+  /**
+   * One uplink record per raw bin, or per closed 15-minute or hour period (config
+   * `uplink.path_records_every`); absent: per bin.
+   */
+  uplinkEvery?: PathRecordsEvery;
 }
 
 export interface WriteResult {
@@ -65,8 +64,9 @@ export interface WriteResult {
   staged: AggregateStream[];
 }
 
-export class AggregateStore {
-  private sql: AggregateStatements | undefined;
+export class AggregateStore extends AggregateReads {
+  private sql: SeriesRows | undefined;
+  private openPeriods: OpenPeriods | undefined;
   private reader: AggregateQuery | undefined;
   private levelSet: BinLevels | undefined;
   private uplink: UplinkLog | undefined;
@@ -75,8 +75,12 @@ export class AggregateStore {
   private timer: NodeJS.Timeout | undefined;
   /** A flush failed: records wait in agg_uplink, so the next write tries again even if it stages none. */
   private uplinkBehind = false;
+  /** A bin was written since the last housekeeping (an idle store's periods are closed by the clock). */
+  private busy = false;
 
-  constructor(private readonly options: AggregateStoreOptions) {}
+  constructor(private readonly options: AggregateStoreOptions) {
+    super();
+  }
 
   async start(): Promise<void> {
     if (this.sql) return;
@@ -86,9 +90,13 @@ export class AggregateStore {
     applyMigrations(db, aggregateMigrations);
     this.levelSet = levels;
     this.retention = new Retention(config.storage);
-    this.sql = new AggregateStatements(db);
+    this.sql = new SeriesRows(db, levels);
+    this.openPeriods = new OpenPeriods(this.sql, levels);
+    this.openPeriods.adoptStoredRollUps();
     this.reader = new AggregateQuery(this.sql, levels);
-    this.uplink = new UplinkLog(db, config.analysis.k_anonymity);
+    const cadence = this.options.uplinkEvery ?? 'bin';
+    const uplinked = cadence === 'bin' ? levels.raw : (levels.level(cadence) ?? levels.raw);
+    this.uplink = new UplinkLog(db, config.analysis.k_anonymity, uplinked.key);
     this.metrics = new AggregateMetrics(this.options.metrics, registerOnce);
     this.applyRetention();
     this.flushUplink();
@@ -101,6 +109,7 @@ export class AggregateStore {
     this.timer = undefined;
     if (this.sql) this.flushUplink();
     this.sql = undefined;
+    this.openPeriods = undefined;
     this.reader = undefined;
     this.uplink = undefined;
   }
@@ -110,7 +119,7 @@ export class AggregateStore {
    * partial bin the record is merged into it; otherwise it replaces whatever is stored.
    */
   writeBin(record: PathBinRecord): WriteResult {
-    const { sql, levels, metrics, retention } = this.ready();
+    const { sql, levels, metrics, retention, periods, uplink } = this.ready();
     try {
       checkRecord(record, levels.binS);
     } catch (error) {
@@ -131,11 +140,15 @@ export class AggregateStore {
       const stored = sql.partialBin(levels.raw.key, start);
       const bin = stored === undefined ? record : mergeBinParts(stored, record);
       sql.write(levels.raw.key, bin, now);
-      for (const { level, period, source } of plan) this.rollUp(level, period, source, now);
-      const streams = this.options.outbox ? (this.uplink as UplinkLog).stage(bin) : [];
-      return { staged: streams, merged: stored !== undefined };
+      const streams = new Set<AggregateStream>();
+      const stage = this.options.outbox ? uplink.stager(streams) : undefined;
+      periods.close(start, now, stage);
+      periods.rebuildHolding(start, now, stage);
+      stage?.(levels.raw, bin);
+      return { staged: [...streams], merged: stored !== undefined };
     })();
     timer();
+    this.busy = true;
     metrics.written.inc();
     if (merged) metrics.merged.inc();
     if (staged.length > 0 || this.uplinkBehind) this.flushUplink();
@@ -144,12 +157,15 @@ export class AggregateStore {
 
   /** Deletes bins past their retention now; returns bins deleted per level key (seconds). */
   applyRetention(): Record<string, number> {
-    const { sql, levels, metrics, retention } = this.ready();
+    const { sql, levels, metrics, retention, periods } = this.ready();
     const now = this.now();
     const deleted: Record<string, number> = {};
+    // Bins an open period is merged from stay until it closes, even past their retention (idle store).
+    const keep = periods.keepFrom();
     sql.db.transaction(() => {
       for (const level of levels.levels) {
-        const n = sql.expireBefore(level.key, retention.cutoff(level, now));
+        const cutoff = Math.min(retention.cutoff(level, now), keep.get(level.key) ?? Number.POSITIVE_INFINITY);
+        const n = sql.expireBefore(level.key, cutoff);
         deleted[String(level.key)] = n;
         if (n > 0) metrics.expired.inc({ level: level.name ?? `${level.key}s` }, n);
       }
@@ -177,59 +193,29 @@ export class AggregateStore {
     }
   }
 
-  // The query API for the HQ routes (query.ts), available after start().
-  resolutions(): Resolution[] {
-    return this.ready().reader.resolutions();
+  /** AggregateReads: the query API for the HQ routes, available after start(). */
+  protected query(): AggregateQuery {
+    return this.ready().reader;
   }
-  periods(options: RangeOptions): Period[] {
-    return this.ready().reader.periods(options);
-  }
-  lineSeries(options: RangeOptions & { lines?: readonly string[] }): LineSeriesRow[] {
-    return this.ready().reader.lineSeries(options);
-  }
-  zoneSeries(options: RangeOptions & { zones?: readonly string[] }): ZoneSeriesRow[] {
-    return this.ready().reader.zoneSeries(options);
-  }
-  storeVisitSeries(options: RangeOptions): StoreVisitRow[] {
-    return this.ready().reader.storeVisitSeries(options);
-  }
-  flowSeries(kind: 'transition' | 'path', options: RangeOptions): FlowBin[] {
-    return this.ready().reader.flowSeries(kind, options);
-  }
-  flowTotals(kind: 'transition' | 'path', options: RangeOptions): FlowCount[] {
-    return this.ready().reader.flowTotals(kind, options);
-  }
-  heatmap(options: RangeOptions): { heatmap: HeatmapCells | null; bins: number } {
-    return this.ready().reader.heatmap(options);
-  }
-  seriesIds(kind: 'line' | 'zone', options: RangeOptions): string[] {
-    return this.ready().reader.seriesIds(kind, options);
-  }
-  flowBinRows(kind: FlowKind, k: number, options: RangeOptions): { start_ms: number; rows: number }[] {
-    return this.ready().reader.flowBinRows(kind, k, options);
-  }
-  flowRanking(kind: FlowKind, k: number, options: RangeOptions & { limit: number; offset: number }): FlowRanking {
-    return this.ready().reader.flowRanking(kind, k, options);
-  }
-  newestBinEnd(): number | undefined {
-    return this.ready().reader.newestBinEnd();
-  }
+
   /** Whole records of a resolution (roll-ups included), for tests and exports. */
   records(resolution: Resolution | 'raw', fromMs: number, toMs: number): PathBinRecord[] {
     const { sql, levels } = this.ready();
     const level = resolution === 'raw' ? levels.raw : levels.level(resolution);
     if (level === undefined) return [];
-    return sql.records({ res: level.key, from: fromMs, to: toMs });
+    return sql.recordsWithOpen({ res: level.key, from: fromMs, to: toMs });
   }
 
-  private rollUp(level: Level, period: Period, source: Level, now: number): void {
-    const sql = this.sql as AggregateStatements;
-    const records = sql.records({ res: source.key, from: period.start, to: period.end });
-    sql.write(level.key, mergeRecords(records, period.start, (period.end - period.start) / 1000), now);
-  }
-
+  /** Hourly: an idle store's periods are closed by the wall clock (their uplink records go out). */
   private runRetention(): void {
     try {
+      const { sql, periods, uplink } = this.ready();
+      if (!this.busy) {
+        const now = this.now();
+        const stage = this.options.outbox ? uplink.stager(new Set()) : undefined;
+        sql.db.transaction(() => periods.close(now, now, stage))();
+      }
+      this.busy = false;
       this.applyRetention();
       this.flushUplink();
     } catch (error) {
@@ -242,8 +228,10 @@ export class AggregateStore {
   }
 
   private ready() {
-    const { sql, reader, levelSet, metrics, retention } = this;
-    if (!sql || !reader || !levelSet || !metrics || !retention) throw new Error('AggregateStore is not started');
-    return { sql, reader, levels: levelSet, metrics, retention };
+    const { sql, reader, levelSet, metrics, retention, openPeriods: periods, uplink } = this;
+    if (!sql || !reader || !levelSet || !metrics || !retention || !periods || !uplink) {
+      throw new Error('AggregateStore is not started');
+    }
+    return { sql, reader, levels: levelSet, metrics, retention, periods, uplink };
   }
 }

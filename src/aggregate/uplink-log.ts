@@ -1,10 +1,12 @@
 /**
- * Hands each path bin's uplink records (uplink-records.ts) to the outbox exactly once per revision
+ * Hands the uplink records (uplink-records.ts) of each path bin — or of each closed 15-minute or hour
+ * period, config `uplink.path_records_every` — to the outbox exactly once per revision
  * (ARCHITECTURE §7, §11), through the staging table `agg_uplink` (staged-revisions.ts explains how).
  * A partial bin continued after a restart is staged merged (store.ts), so its next revision holds both
  * parts. Each record goes with its source key (bin start, bin length, revision: `uplinkSourceKey`).
  */
 import type { SqliteDatabase } from '../store/database.js';
+import type { PeriodSink } from './open-periods.js';
 import type { PathBinRecord } from './records.js';
 import { StagedRevisions } from './staged-revisions.js';
 import { AGGREGATE_STREAMS, type AggregateStream, uplinkBodies, uplinkSourceKey } from './uplink-records.js';
@@ -17,11 +19,21 @@ export interface OutboxSink<S extends string = AggregateStream> {
 export class UplinkLog {
   private readonly revisions: StagedRevisions<AggregateStream>;
 
+  /** `levelKey`: the level whose bins are uplinked — the raw level, or 15-minute or hour periods. */
   constructor(
     db: SqliteDatabase,
     private readonly k: number,
+    private readonly levelKey: number,
   ) {
     this.revisions = new StagedRevisions(db, 'agg_uplink');
+  }
+
+  /** Stages each bin stored at the uplinked level (call inside its transaction), adding to `staged`. */
+  stager(staged: Set<AggregateStream>): PeriodSink {
+    return (level, record) => {
+      if (level.key !== this.levelKey) return;
+      for (const stream of this.stage(record)) staged.add(stream);
+    };
   }
 
   /** Stages the records of a raw bin (call inside the bin's transaction). Returns the streams staged. */

@@ -23,6 +23,9 @@ import { foldRareFlows } from './k-anonymity.js';
 import { footfallOf, type PathBinRecord } from './records.js';
 
 export type AggregateStream = 'footfall' | 'zones' | 'paths' | 'heatmap';
+
+/** How often the path streams send a record (config `uplink.path_records_every`). */
+export type PathRecordsEvery = 'bin' | '15min' | 'hour';
 export const AGGREGATE_STREAMS: readonly AggregateStream[] = ['footfall', 'zones', 'paths', 'heatmap'];
 
 /**

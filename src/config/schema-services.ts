@@ -118,6 +118,12 @@ export const UplinkSchema = Section("The cloud uplink: aggregates to the chain's
     description: 'Gzip payloads (the cloud must expect it).',
     default: false,
   }),
+  path_records_every: T.Union([T.Literal('bin'), T.Literal('15min'), T.Literal('hour')], {
+    description:
+      'One footfall, zones, paths and heatmap record per analysis bin, or per closed 15-minute or hour period. ' +
+      'Per bin costs the SD card ≈ 15 times the writes (ARCHITECTURE §10); the local store keeps every bin.',
+    default: '15min',
+  }),
   outbox_max_bytes: T.Integer({
     description: 'Outbox size bound; past it the oldest records are dropped and counted.',
     minimum: 1024,

@@ -15,10 +15,10 @@ afterEach(async () => {
 });
 
 const DAY = 86_400_000;
-const starts = (s: StoreFixture, res_s: number) =>
-  (
-    s.db.prepare('SELECT start_ms FROM agg_bin WHERE res_s = ? ORDER BY start_ms').all(res_s) as { start_ms: number }[]
-  ).map((row) => row.start_ms);
+const RESOLUTIONS = { 60: 'minute', 900: '15min', 3600: 'hour', 86400: 'day' } as const;
+/** Bin starts of a level as readers see them: stored periods and the open one (open-periods.ts). */
+const starts = (s: StoreFixture, res_s: keyof typeof RESOLUTIONS) =>
+  s.store.records(RESOLUTIONS[res_s], 0, Number.MAX_SAFE_INTEGER).map((record) => record.bin_start_ms);
 const floorTo = (ms: number, length: number) => Math.floor(ms / length) * length;
 const unique = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
 

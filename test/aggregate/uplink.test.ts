@@ -102,6 +102,33 @@ describe('uplink records from written bins', () => {
     expect(footfall[1]?.bin_start).toBe(footfall[0]?.bin_start);
   });
 
+  it('per 15 minutes: one record per stream and closed quarter, the merge of its bins; a late bin revises it', async () => {
+    fixture = await openStore(scenario.config, { uplinkEvery: '15min' }, Date.parse('2026-03-30T00:00:00Z'));
+    const outbox = outboxIn(fixture.dir);
+    await outbox.start();
+    await fixture.reopen({ outbox });
+    for (const record of scenario.records) fixture.store.writeBin(record);
+    const quarterOf = (ms: number) => ms - (ms % 900_000);
+    const quarters = [...new Set(scenario.records.map((r) => quarterOf(r.bin_start_ms)))];
+    // The newest quarter is still open: its record goes when the next bin closes it.
+    const closed = quarters.slice(0, -1);
+    const footfall = bodies(outbox, 'footfall');
+    expect(footfall.map((b) => Date.parse(b.bin_start))).toEqual(closed);
+    expect(footfall.every((b) => b.bin_s === 900 && b.revision === 1)).toBe(true);
+    closed.forEach((quarter, i) => {
+      const minutes = scenario.records.filter((r) => quarterOf(r.bin_start_ms) === quarter);
+      const visitorsIn = minutes.reduce((sum, r) => sum + (r.lines.door?.in ?? 0), 0);
+      expect(footfall[i]?.visitors_in).toBe(visitorsIn);
+    });
+    expect(bodies(outbox, 'zones').map((b) => Date.parse(b.bin_start))).toEqual(closed);
+    // A late bin in a closed quarter: that quarter's next revision, nothing else.
+    const late = structuredClone(scenario.records[1] as PathBinRecord);
+    late.store_visits.open += 1;
+    expect(fixture.store.writeBin(late).staged).toEqual(['footfall']);
+    const revised = bodies(outbox, 'footfall').slice(closed.length);
+    expect(revised.map((b) => [Date.parse(b.bin_start), b.revision])).toEqual([[quarterOf(late.bin_start_ms), 2]]);
+  });
+
   it('keeps records staged while the outbox refuses them and appends them at the next start', async () => {
     fixture = await openStore(scenario.config, {}, Date.parse('2026-03-30T00:00:00Z'));
     const outbox = outboxIn(fixture.dir);

@@ -30,7 +30,8 @@ import { addHqToken, type FootfallRow, hqRows, type ZoneRow } from '../paths/liv
 import { zaraGatewayYaml, zaraRows } from '../paths/live/zara01-views.js';
 
 const CAMERA = 'cam-pavement';
-const YAML = zaraGatewayYaml(CAMERA);
+// Revisions per bin are what this test follows: one uplink record per bin, not per quarter.
+const YAML = `${zaraGatewayYaml(CAMERA)}uplink: { path_records_every: bin }\n`;
 const config = parseConfig(YAML, 'zara01.yaml', { env: {}, knownKinds: profileKinds });
 const model = compileFloor(config.floor, config.analysis);
 const BIN_S = config.analysis.bin_s;

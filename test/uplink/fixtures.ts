@@ -20,6 +20,7 @@ export function uplinkConfig(url: string | undefined, overrides: Partial<UplinkC
     outbox_max_age_h: 168,
     reconnect_min_ms: 100,
     reconnect_max_ms: 400,
+    path_records_every: 'bin',
     ...overrides,
   };
 }

@@ -39,6 +39,7 @@ const uplink = new Uplink({
     outbox_max_age_h: 24,
     reconnect_min_ms: 100,
     reconnect_max_ms: 500,
+    path_records_every: 'bin',
   },
   storeId,
   gatewayId,

@@ -43,6 +43,8 @@ export function gatewayYaml(options: GatewayYamlOptions): string {
       batch_max_wait_ms: 20,
       reconnect_min_ms: 100,
       reconnect_max_ms: 400,
+      // One record per bin: the tests compare the cloud's records with HQ's bins one by one.
+      path_records_every: 'bin',
       ...options.uplink,
     },
   });
