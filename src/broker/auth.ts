@@ -9,7 +9,18 @@
  *   kind without a profile, will elsewhere        5 not authorized
  *   client id rule broken, too long, or empty     2 identifier rejected
  *     with a persistent session [MQTT-3.1.3-7/8]
- *   max_connections reached                        3 server unavailable
+ *   device_sessions: the device already holds     3 server unavailable
+ *     max_sessions_per_device connections
+ *   max_connections reached, and the device        3 server unavailable
+ *     holds a connection already
+ *
+ * Both paths of a failed login cost the same (issue 8 point 2): an unknown device is checked against a
+ * dummy scrypt hash (registry/devices.ts), so response time does not tell which device ids exist. The
+ * session limits are applied only after the password: before it, anyone could learn from a CONNACK 3
+ * that an id is registered and busy. One device's credentials can hold at most max_sessions_per_device
+ * connections (one leaked credential once opened 1,999 and locked every other device out), and a
+ * device with no connection is admitted even at max_connections, so the store's other devices can
+ * always connect; the total stays bounded by the registry's size.
  *
  * Client id rule: the client id is the device id itself, or the device id followed by ':' and any suffix
  * (`shelf-01:probe`), so one device may hold several connections (a camera's tracker and its frame
@@ -46,8 +57,16 @@ export interface AuthContext {
   registry: DeviceRegistry;
   profiles: ReadonlyMap<string, DeviceProfile>;
   maxClientIdLength: number;
-  /** True when no further connection may be accepted for this client id. */
-  atCapacity(clientId: string): boolean;
+}
+
+/** What admission needs to know about the connections open now (sessions.ts). */
+export interface Occupancy {
+  maxSessionsPerDevice: number;
+  maxConnections: number;
+  /** All connections, not counting one with `clientId` (a reconnect with it replaces it [MQTT-3.1.4-2]). */
+  total(clientId: string): number;
+  /** The device's connections, open or being opened, not counting one with `clientId`. */
+  ofDevice(deviceId: string, clientId: string): number;
 }
 
 const refuse = (returnCode: RefusalCode, reason: string, detail: string): AuthOutcome => ({
@@ -85,9 +104,6 @@ export async function authenticateDevice(
   if (clientId.length > context.maxClientIdLength) {
     return refuse(CONNACK.identifierRejected, 'client_id_length', `client id longer than ${context.maxClientIdLength}`);
   }
-  if (context.atCapacity(clientId)) {
-    return refuse(CONNACK.serverUnavailable, 'max_connections', 'the broker is at max_connections');
-  }
   const device = password === undefined ? null : await context.registry.verify(username, password.toString('utf8'));
   if (device === null) {
     const known = context.registry.get(username) !== undefined;
@@ -114,4 +130,23 @@ export async function authenticateDevice(
     if (problem !== null) return refuse(CONNACK.notAuthorized, 'will_acl', `last will: ${problem}`);
   }
   return { ok: true, deviceId: device.id, kind: device.kind, clientId, acl };
+}
+
+/**
+ * Whether an authenticated device may open one more connection now; called right before its session is
+ * attached, in the same turn, so CONNECTs racing through the password check are counted one by one.
+ */
+export function admissionRefusal(occupancy: Occupancy, deviceId: string, clientId: string): AuthOutcome | undefined {
+  const held = occupancy.ofDevice(deviceId, clientId);
+  if (held >= occupancy.maxSessionsPerDevice) {
+    return refuse(
+      CONNACK.serverUnavailable,
+      'device_sessions',
+      `device ${deviceId} already holds ${held} connections (broker.limits.max_sessions_per_device ${occupancy.maxSessionsPerDevice})`,
+    );
+  }
+  if (held > 0 && occupancy.total(clientId) >= occupancy.maxConnections) {
+    return refuse(CONNACK.serverUnavailable, 'max_connections', 'the broker is at max_connections');
+  }
+  return undefined;
 }

@@ -16,7 +16,7 @@ import { connectHooks } from './connect.js';
 import { type BrokerContext, type BrokerOptions, type HookContext, log, safely } from './context.js';
 import { type OversizePacket, PacketSizeGuard } from './framing.js';
 import { trackLifecycle } from './lifecycle.js';
-import { aedesLimitOptions, HANDSHAKE_ALLOWANCE } from './limits.js';
+import { aedesLimitOptions, ConnectionRate, HANDSHAKE_ALLOWANCE } from './limits.js';
 import { type BoundPorts, type Listeners, startListeners } from './listeners.js';
 import { createBrokerMetrics, removeBrokerMetrics } from './metrics.js';
 import { SessionTable } from './sessions.js';
@@ -34,6 +34,11 @@ interface Running {
   context: BrokerContext;
   listeners: Listeners;
   detach: () => void;
+}
+
+/** The peer address of a raw connection: the socket's, or for WebSocket the upgraded request's. */
+function peerAddress(connection: Duplex, request?: IncomingMessage): string {
+  return (connection as { remoteAddress?: string }).remoteAddress ?? request?.socket.remoteAddress ?? 'unknown';
 }
 
 export class Broker {
@@ -56,9 +61,11 @@ export class Broker {
     const aedes = await Aedes.createBroker({ ...aedesLimitOptions(this.options.config.limits), ...hooks });
     const context: BrokerContext = { ...shared, aedes };
     const detach = trackLifecycle(context);
+    const limits = this.options.config.limits;
+    const rate = new ConnectionRate(limits.connect_rate_per_s, limits.connect_burst);
     try {
       const listeners = await startListeners(this.options.config, this.options.configDir, (connection, request) =>
-        this.accept(context, connection, request),
+        this.accept(context, rate, connection, request),
       );
       this.running = { context, listeners, detach };
       log.info(`listening: ${JSON.stringify(listeners.ports)}`);
@@ -118,10 +125,17 @@ export class Broker {
     return this.running !== undefined;
   }
 
-  private accept(context: BrokerContext, connection: Duplex, request?: IncomingMessage): void {
+  private accept(context: BrokerContext, rate: ConnectionRate, connection: Duplex, request?: IncomingMessage): void {
     const limits = this.options.config.limits;
     if (this.stopping || this.open.size >= limits.max_connections + HANDSHAKE_ALLOWANCE) {
       context.metrics.connectionsRejected.inc();
+      connection.destroy();
+      return;
+    }
+    const address = peerAddress(connection, request);
+    if (!rate.take(address)) {
+      context.metrics.connectRateLimited.inc();
+      log.debug(() => `closed a connection from ${address}: over broker.limits.connect_rate_per_s`);
       connection.destroy();
       return;
     }

@@ -3,7 +3,15 @@
  * its session. Refusals are counted by reason and logged without the password (§11: never logged).
  */
 import type { AedesOptions, AuthenticateError, Client } from 'aedes';
-import { type AuthContext, assignedClientId, authenticateDevice, CONNACK, type ConnectInfo } from './auth.js';
+import {
+  type AuthContext,
+  admissionRefusal,
+  assignedClientId,
+  authenticateDevice,
+  CONNACK,
+  type ConnectInfo,
+  type Occupancy,
+} from './auth.js';
 import { type HookContext, log, quoted } from './context.js';
 import { TokenBucket } from './limits.js';
 
@@ -28,7 +36,12 @@ export function connectHooks(context: HookContext): ConnectHooks {
     registry: options.registry,
     profiles: options.profiles,
     maxClientIdLength: limits.max_client_id_length,
-    atCapacity: (clientId) => sessions.count >= limits.max_connections && !sessions.hasClientId(clientId),
+  };
+  const occupancy: Occupancy = {
+    maxSessionsPerDevice: limits.max_sessions_per_device,
+    maxConnections: limits.max_connections,
+    total: (clientId) => sessions.count - (sessions.hasClientId(clientId) ? 1 : 0),
+    ofDevice: (deviceId, clientId) => sessions.deviceSessions(deviceId, clientId),
   };
 
   return {
@@ -44,7 +57,10 @@ export function connectHooks(context: HookContext): ConnectHooks {
     authenticate(client, username, password, callback) {
       const connect = connects.get(client) ?? { clientId: client.id, clean: client.clean, willTopic: undefined };
       authenticateDevice(auth, connect, client.id, username, password).then(
-        (outcome) => {
+        (authenticated) => {
+          const outcome = authenticated.ok
+            ? (admissionRefusal(occupancy, authenticated.deviceId, client.id) ?? authenticated)
+            : authenticated;
           if (!outcome.ok) {
             metrics.authFailures.inc({ reason: outcome.reason });
             refusedByUs.add(client);

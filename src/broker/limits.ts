@@ -76,13 +76,69 @@ export class TokenBucket {
 
   /** Takes one token; false when the bucket is empty. */
   take(now: number = performance.now()): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether the bucket has refilled completely (it then holds nothing worth remembering). */
+  isFull(now: number = performance.now()): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+
+  private refill(now: number): void {
     const elapsed = now - this.last;
     if (elapsed > 0) {
       this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.rate);
       this.last = now;
     }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  }
+}
+
+/**
+ * Addresses remembered by the connection rate before full buckets are forgotten. A full bucket is the
+ * state of an address never seen, so forgetting it changes nothing; past this bound even with no full
+ * bucket (a flood from more addresses than this) the oldest are forgotten, keeping memory bounded.
+ */
+const MAX_TRACKED_ADDRESSES = 10_000;
+
+/**
+ * New connections per network address (`connect_rate_per_s`, `connect_burst`). Applied when a socket is
+ * accepted, before a byte of it is read: the cheapest point to stop one host from opening sockets by the
+ * thousand (each holds a slot until the connect timeout) or timing password checks in bulk. Devices on
+ * other addresses are not touched by another host's flood.
+ */
+export class ConnectionRate {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {}
+
+  /** Takes a connection from the address's bucket; false when it is over its rate. */
+  take(address: string, now: number = performance.now()): boolean {
+    let bucket = this.buckets.get(address);
+    if (bucket === undefined) {
+      if (this.buckets.size >= MAX_TRACKED_ADDRESSES) this.forget(now);
+      bucket = new TokenBucket(this.rate, this.burst, now);
+      this.buckets.set(address, bucket);
+    }
+    return bucket.take(now);
+  }
+
+  get tracked(): number {
+    return this.buckets.size;
+  }
+
+  private forget(now: number): void {
+    for (const [address, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(address);
+    // Maps iterate in insertion order: the first are the addresses seen longest ago.
+    for (const address of this.buckets.keys()) {
+      if (this.buckets.size < MAX_TRACKED_ADDRESSES) break;
+      this.buckets.delete(address);
+    }
   }
 }

@@ -55,6 +55,11 @@ export function createBrokerMetrics(registry: Registry, connected: () => number)
       labelNames: ['reason'] as const,
       registers,
     }),
+    connectRateLimited: new Counter({
+      name: 'omo_broker_connect_rate_limited_total',
+      help: 'Sockets closed on accept because their address opened connections faster than connect_rate_per_s.',
+      registers,
+    }),
     connectionsRejected: new Counter({
       name: 'omo_broker_connections_rejected_total',
       help: 'Sockets closed on accept because far more than max_connections were open.',

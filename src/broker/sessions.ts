@@ -23,6 +23,12 @@ export class SessionTable {
   // WeakMap: aedes may still hand us a client (its will, late callbacks) after we forgot its device.
   private readonly byClient = new WeakMap<Client, DeviceSession>();
   private readonly byDevice = new Map<string, Set<DeviceSession>>();
+  /**
+   * Authenticated but not yet registered by aedes (it restores the session first). Counted against the
+   * device's session limit, so CONNECTs racing through the password check cannot all get in; pruned when
+   * their connection closed before registering (aedes then never reports them).
+   */
+  private readonly pending = new Map<string, Set<DeviceSession>>();
   private live = 0;
   /** Per device: whether the last status it published itself said "offline" (then no death is synthesised). */
   private readonly reportedOffline = new Map<string, boolean>();
@@ -30,6 +36,7 @@ export class SessionTable {
   /** Remembers the session from authentication on (aedes restores subscriptions before registering). */
   attach(session: DeviceSession): void {
     this.byClient.set(session.client, session);
+    setOf(this.pending, session.deviceId).add(session);
   }
 
   get(client: Client | null): DeviceSession | undefined {
@@ -38,11 +45,8 @@ export class SessionTable {
 
   /** The client is registered: it counts as connected. */
   connected(session: DeviceSession): void {
-    let set = this.byDevice.get(session.deviceId);
-    if (set === undefined) {
-      set = new Set();
-      this.byDevice.set(session.deviceId, set);
-    }
+    this.unpend(session);
+    const set = setOf(this.byDevice, session.deviceId);
     if (!set.has(session)) {
       set.add(session);
       this.live++;
@@ -51,6 +55,7 @@ export class SessionTable {
 
   /** The client is gone; returns how many connections the device still has. */
   disconnected(session: DeviceSession): number {
+    this.unpend(session);
     const set = this.byDevice.get(session.deviceId);
     if (set?.delete(session)) this.live--;
     if (set !== undefined && set.size === 0) this.byDevice.delete(session.deviceId);
@@ -59,6 +64,17 @@ export class SessionTable {
 
   ofDevice(deviceId: string): DeviceSession[] {
     return [...(this.byDevice.get(deviceId) ?? [])];
+  }
+
+  /** Connections the device holds or is being given, not counting one with `clientId` (it would be replaced). */
+  deviceSessions(deviceId: string, clientId: string): number {
+    let count = 0;
+    for (const session of this.byDevice.get(deviceId) ?? []) if (session.client.id !== clientId) count++;
+    for (const session of this.pending.get(deviceId) ?? []) {
+      if (session.client.closed) this.unpend(session);
+      else if (session.client.id !== clientId) count++;
+    }
+    return count;
   }
 
   hasClientId(clientId: string): boolean {
@@ -71,6 +87,11 @@ export class SessionTable {
     return this.live;
   }
 
+  private unpend(session: DeviceSession): void {
+    const set = this.pending.get(session.deviceId);
+    if (set?.delete(session) && set.size === 0) this.pending.delete(session.deviceId);
+  }
+
   noteStatus(deviceId: string, offline: boolean): void {
     this.reportedOffline.set(deviceId, offline);
   }
@@ -81,4 +102,13 @@ export class SessionTable {
     this.reportedOffline.delete(deviceId);
     return offline;
   }
+}
+
+function setOf(map: Map<string, Set<DeviceSession>>, deviceId: string): Set<DeviceSession> {
+  let set = map.get(deviceId);
+  if (set === undefined) {
+    set = new Set();
+    map.set(deviceId, set);
+  }
+  return set;
 }

@@ -52,10 +52,32 @@ export const BrokerLimitsSchema = Section('Broker limits; each protects the gate
     default: 128,
   }),
   max_connections: T.Integer({
-    description: 'Most concurrent MQTT connections; further CONNECTs are refused (server unavailable).',
+    description:
+      "Most concurrent MQTT connections; further CONNECTs are refused (server unavailable) — except a registered device's first connection, so that no flood of sessions can lock another device out.",
     minimum: 1,
     maximum: 100_000,
     default: 2000,
+  }),
+  max_sessions_per_device: T.Integer({
+    description:
+      "Most connections one device's credentials may hold at once (client ids <id> and <id>:<suffix>); more are refused with CONNACK 3, reason device_sessions. A reconnect with the same client id replaces its session and is not refused.",
+    minimum: 1,
+    maximum: 100,
+    default: 2,
+  }),
+  connect_rate_per_s: T.Number({
+    description:
+      'Sustained new connections per second accepted from one network address (token bucket); past it sockets are closed on accept, before any CONNECT is read or password checked, so one host cannot flood the broker or time password checks in bulk.',
+    minimum: 0.1,
+    maximum: 100_000,
+    default: 10,
+  }),
+  connect_burst: T.Integer({
+    description:
+      'New connections one address may open at once before connect_rate_per_s applies (a store rebooting behind one NAT address).',
+    minimum: 1,
+    maximum: 1_000_000,
+    default: 100,
   }),
   publish_rate_per_s: T.Number({
     description:

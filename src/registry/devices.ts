@@ -9,7 +9,15 @@ import { EventEmitter } from 'node:events';
 import { createLogger } from '../log.js';
 import { type Document, openDocument } from '../store/documents.js';
 import { assertDeviceId, assertDeviceKind } from './ids.js';
-import { checkPassword, generatePassword, hashPassword, type PasswordHash, passwordHashProblem } from './password.js';
+import {
+  checkAgainstDummy,
+  checkPassword,
+  generatePassword,
+  hashPassword,
+  type PasswordHash,
+  passwordHashProblem,
+  prepareDummyHash,
+} from './password.js';
 import { type FileWatch, type WatchOptions, watchFile } from './watch.js';
 
 const log = createLogger('omo:registry');
@@ -100,6 +108,7 @@ export class DeviceRegistry extends EventEmitter<{
     const problems = documentProblems(document.data);
     if (problems.length > 0) throw new Error(`device registry ${path} is damaged: ${problems.join('; ')}`);
     const registry = new DeviceRegistry(document);
+    await prepareDummyHash();
     registry.devices = new Map(document.data.devices.map((d) => [d.id, d]));
     return registry;
   }
@@ -158,10 +167,13 @@ export class DeviceRegistry extends EventEmitter<{
     return device === undefined ? undefined : toRecord(device);
   }
 
-  /** The device when `password` is its current password, else null. Unknown ids cost no scrypt. */
+  /**
+   * The device when `password` is its current password, else null. An unknown id costs one scrypt
+   * against a dummy hash, exactly as a wrong password does, so timing does not tell which ids exist.
+   */
   async verify(id: string, password: string): Promise<DeviceRecord | null> {
     const device = this.devices.get(id);
-    if (device === undefined) return null;
+    if (device === undefined) return checkAgainstDummy(password).then(() => null);
     const credential = device.secret.hash;
     const fingerprint = createHmac('sha256', this.cacheKey).update(password).digest();
     const cached = this.verified.get(credential);

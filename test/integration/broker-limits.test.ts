@@ -114,16 +114,19 @@ describe('E2E: packet size', () => {
 });
 
 describe('E2E: connections', () => {
-  it('answers CONNACK 3 past max_connections, but lets a device take over its own session', async () => {
+  it("answers CONNACK 3 past max_connections, but admits a device's first connection and a takeover", async () => {
     h = await startHarness({ limits: { max_connections: 2 } });
     const [p1, p2, p3] = [await h.addDevice('s1'), await h.addDevice('s2'), await h.addDevice('s3')];
     await h.connect({ clientId: 's1', username: 's1', password: p1 });
     await h.connect({ clientId: 's2', username: 's2', password: p2 });
-    await expect(h.connect({ clientId: 's3', username: 's3', password: p3 })).rejects.toMatchObject({ code: 3 });
+    await expect(h.connect({ clientId: 's1:b', username: 's1', password: p1 })).rejects.toMatchObject({ code: 3 });
     expect(await h.metric('omo_broker_auth_failures_total', { reason: 'max_connections' })).toBe(1);
+    // s3 holds nothing: a full broker must not lock a device of the store out (issue 8 point 2).
+    await h.connect({ clientId: 's3', username: 's3', password: p3 });
     // Same client id: the new connection replaces the old one [MQTT-3.1.4-2], so the count does not grow.
     await h.connect({ clientId: 's1', username: 's1', password: p1 });
-    await waitFor('takeover done', () => h.broker.connectedCount() === 2);
+    await waitFor('takeover done', () => h.broker.connectedCount() === 3);
+    expect(await h.metric('omo_broker_auth_failures_total', { reason: 'max_connections' })).toBe(1);
   });
 
   it('closes a connection that sends no CONNECT within connect_timeout_ms', async () => {

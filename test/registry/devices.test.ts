@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceRegistry, type RegistryChange } from '../../src/registry/devices.js';
+import { derivationCount } from '../../src/registry/password.js';
 import { changeRegistryInChild } from './helpers/run-child.js';
 
 let dir: string;
@@ -63,6 +64,22 @@ describe('DeviceRegistry', () => {
     expect(await registry.verify('cam-1', `${password}x`)).toBeNull();
     expect(await registry.verify('cam-1', '')).toBeNull();
     expect(await registry.verify('cam-2', password)).toBeNull();
+  });
+
+  it('makes an unknown device cost one scrypt, as a wrong password does, so ids cannot be found by timing', async () => {
+    const registry = await openRegistry();
+    const { password } = await registry.add('cam-1', 'camera');
+    expect(await registry.verify('cam-1', password)).not.toBeNull();
+    const cost = async (id: string, attempt: string) => {
+      const before = derivationCount();
+      await registry.verify(id, attempt);
+      return derivationCount() - before;
+    };
+    expect(await cost('cam-1', 'wrong')).toBe(1);
+    expect(await cost('no-such-device', 'wrong')).toBe(1);
+    expect(await cost('no-such-device', password)).toBe(1);
+    // Only a success already verified is cheap (an HMAC), and only the device itself knows that password.
+    expect(await cost('cam-1', password)).toBe(0);
   });
 
   it('refuses duplicate ids and ids or kinds that break the topic grammar', async () => {
