@@ -194,6 +194,13 @@ export const IngestSchema = Section('Decoding and validation of device messages.
     maximum: 10_000_000,
     default: 100_000,
   }),
+  refusal_trace_interval_s: T.Number({
+    description:
+      "Refusal traces are compressed per device and reason: the first refusal is answered and dead-lettered at once, the repeats within this interval get ONE error reply and dead-letter row with their count (repeats), so a flood cannot evict the table's older evidence. The refusal counter stays exact.",
+    minimum: 0.05,
+    maximum: 3600,
+    default: 10,
+  }),
   dead_letter_sample_bytes: T.Integer({
     description: 'How much of a refused payload is kept in its dead-letter row (hex for binary).',
     minimum: 0,

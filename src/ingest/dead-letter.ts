@@ -1,6 +1,8 @@
 /**
- * The dead-letter table (ARCHITECTURE §4, §6): every refused device message, kept, bounded and
- * inspectable through `GET /api/v1/dead-letters`. Rows hold a sample of the payload (text, or `hex:…`
+ * The dead-letter table (ARCHITECTURE §4, §6): the refused messages of the store's devices, kept,
+ * bounded and inspectable through `GET /api/v1/dead-letters`. A row may stand for several refusals of
+ * one device and reason (`repeats`, refusal-traces.ts), so a flood cannot evict the older evidence;
+ * clients that never authenticated are counted, not written (issue 8 point 6). Rows hold a sample of the payload (text, or `hex:…`
  * for binary), never the whole of it, and the table holds at most `dead_letter_max_rows`: the oldest
  * rows are deleted, and counted in `omo_dead_letter_evicted_total`.
  *
@@ -40,6 +42,11 @@ export const deadLetterMigrations: Migration[] = [
         payload_bytes INTEGER NOT NULL
       )`),
   },
+  {
+    id: 'dead_letter/002-repeats',
+    // One row may stand for several refusals of one device and reason (refusal-traces.ts).
+    up: (db) => db.exec('ALTER TABLE dead_letter ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1'),
+  },
 ];
 
 /** One row as stored; keys are the column names, which are also the JSON keys of the HTTP API. */
@@ -56,6 +63,8 @@ export interface DeadLetterRow {
   payload_sample: string;
   /** Size of the whole payload. */
   payload_bytes: number;
+  /** Refusals this row stands for: this one and the repeats after it within the trace interval. */
+  repeats: number;
 }
 
 export interface DeadLetterQuery {
@@ -126,8 +135,8 @@ export class DeadLetterStore {
     this.statements = undefined;
   }
 
-  /** Queues a refusal; cheap and synchronous, safe to call at flood rates. */
-  add(refusal: Refusal): void {
+  /** Queues a refusal (standing for `repeats` of its kind); cheap and synchronous, safe at flood rates. */
+  add(refusal: Refusal, repeats = 1): void {
     if (this.statements === undefined) {
       // Only possible while the gateway is stopping: the refusal was already answered and counted.
       log.warn(() => `dead-letter store is stopped; not keeping the refusal of ${refusal.topic} (${refusal.reason})`);
@@ -144,6 +153,7 @@ export class DeadLetterStore {
       // Sampled now: the broker may reuse the payload's memory once the handler returns.
       payload_sample: payload === undefined ? '' : payloadSample(payload, this.options.sampleBytes),
       payload_bytes: payload?.length ?? 0,
+      repeats,
     });
     if (this.pending.length >= this.flushRows) {
       this.immediate ??= setImmediate(() => this.flush());
@@ -205,8 +215,8 @@ export class DeadLetterStore {
 
 function prepare(db: SqliteDatabase) {
   const insert = db.prepare(
-    `INSERT INTO dead_letter (received_at, device_id, kind, topic, reason, detail, payload_sample, payload_bytes)
-     VALUES (@received_at, @device_id, @kind, @topic, @reason, @detail, @payload_sample, @payload_bytes)`,
+    `INSERT INTO dead_letter (received_at, device_id, kind, topic, reason, detail, payload_sample, payload_bytes, repeats)
+     VALUES (@received_at, @device_id, @kind, @topic, @reason, @detail, @payload_sample, @payload_bytes, @repeats)`,
   );
   // Oldest first by id; deleting a prefix of the rowid B-tree is one range scan.
   const evict = db.prepare('DELETE FROM dead_letter WHERE id IN (SELECT id FROM dead_letter ORDER BY id LIMIT ?)');
@@ -215,7 +225,7 @@ function prepare(db: SqliteDatabase) {
     // No secondary indexes: they would slow every insert during a flood, and a scan of even 10^5 rows
     // for an admin's filtered page takes milliseconds.
     list: db.prepare(
-      `SELECT id, received_at, device_id, kind, topic, reason, detail, payload_sample, payload_bytes
+      `SELECT id, received_at, device_id, kind, topic, reason, detail, payload_sample, payload_bytes, repeats
        FROM dead_letter
        WHERE (@reason IS NULL OR reason = @reason)
          AND (@device IS NULL OR device_id = @device)

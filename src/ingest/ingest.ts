@@ -2,7 +2,8 @@
  * The ingest (ARCHITECTURE §2, §4): a device message that passed the broker's authentication and ACL
  * goes topic → profile stream → size → UTF-8 → JSON → strict JSON → schema → event time → decode → typed bus event.
  * Every refusal on the way gets the three traces of §4 — an error reply to the device, a dead-letter
- * row and a counter by reason — plus an `ingestRefused` bus event. Valid traffic from other devices
+ * row and a counter by reason — plus an `ingestRefused` bus event; repeats of one device's refusal
+ * share a reply and a row (refusal-traces.ts), the counter stays exact. Valid traffic from other devices
  * never waits on a refusal: refusals are answered synchronously and their rows written in batches.
  *
  * handle() is the hot path (≥ 20,000 msg/s on 2 cores, §10): no closures, no label hashing, log
@@ -27,6 +28,7 @@ import {
   type JsonStream,
   type Refusal,
 } from './profile.js';
+import { RefusalTraces } from './refusal-traces.js';
 import { compileRoutes, type Route, type RouteTable } from './routes.js';
 import { describeSchemaError } from './schema-errors.js';
 import { strictJsonProblem } from './strict-json.js';
@@ -50,6 +52,7 @@ export class Ingest {
   private refusedTotal: Counter<'reason'> | undefined;
   private readonly refusedByReason = new Map<string, Counter.Internal>();
   private readonly watermarks: Watermarks;
+  private readonly traces: RefusalTraces;
   private readonly now: () => number;
 
   constructor(private readonly options: IngestOptions) {
@@ -59,6 +62,9 @@ export class Ingest {
       maxPastS: options.config.max_past_s,
     });
     this.now = options.now ?? Date.now;
+    this.traces = new RefusalTraces(options.config.refusal_trace_interval_s * 1000, (refusal, repeats) =>
+      this.trace(refusal, repeats),
+    );
   }
 
   async start(): Promise<void> {
@@ -97,6 +103,7 @@ export class Ingest {
   }
 
   async stop(): Promise<void> {
+    this.traces.stop();
     this.table = undefined;
     this.watermarks.clear();
   }
@@ -193,19 +200,32 @@ export class Ingest {
    * refusals it makes itself, so every refusal is answered, dead-lettered and counted the same way.
    */
   refuse(refusal: Refusal): void {
-    const { deviceId, kind, topic, reason, detail, receivedAt } = refusal;
-    if (deviceId !== null && kind !== null) {
-      const body = JSON.stringify({ topic, reason, detail, ts: receivedAt });
-      try {
-        this.options.reply(deviceTopic(kind, deviceId, 'error'), body);
-      } catch (error) {
-        log.warn(() => `could not send the error reply to ${deviceId}: ${String(error)}`);
-      }
-    }
-    this.options.deadLetters.add(refusal);
+    const { deviceId, topic, reason, detail, receivedAt } = refusal;
     this.refusedCounter(reason).inc();
     this.options.bus.emit('ingestRefused', { deviceId, topic, reason, detail, ts: receivedAt });
     log.debug(() => `refused ${topic} from ${deviceId ?? 'unknown sender'}: ${reason}: ${detail}`);
+    // A client that never authenticated (an oversized packet before CONNECT) is counted only: anybody
+    // can open a socket, and the table is for evidence about the store's devices (issue 8 point 6).
+    if (deviceId === null || refusal.kind === null) return;
+    this.traces.note(refusal);
+  }
+
+  /** (device, reason) pairs refused within the last trace interval: the windows open now. */
+  get openRefusalWindows(): number {
+    return this.traces.open;
+  }
+
+  /** One trace (refusal-traces.ts): the error reply and the dead-letter row, for `repeats` refusals. */
+  private trace(refusal: Refusal, repeats: number): void {
+    const { deviceId, kind, topic, reason, detail, receivedAt } = refusal;
+    if (deviceId === null || kind === null) return;
+    const body = JSON.stringify({ topic, reason, detail, ts: receivedAt, repeats });
+    try {
+      this.options.reply(deviceTopic(kind, deviceId, 'error'), body);
+    } catch (error) {
+      log.warn(() => `could not send the error reply to ${deviceId}: ${String(error)}`);
+    }
+    this.options.deadLetters.add(refusal, repeats);
   }
 
   private refusedCounter(reason: string): Counter.Internal {

@@ -47,9 +47,22 @@ afterEach(async () => {
 });
 
 describe('DeadLetterStore', () => {
-  it('records its migration under a stable id', async () => {
+  it('records its migrations under stable ids', async () => {
     const { db } = await startStore();
-    expect(db.prepare('SELECT id FROM schema_migrations').all()).toEqual([{ id: 'dead_letter/001-create' }]);
+    expect(db.prepare('SELECT id FROM schema_migrations').all()).toEqual([
+      { id: 'dead_letter/001-create' },
+      { id: 'dead_letter/002-repeats' },
+    ]);
+  });
+
+  it('keeps how many refusals a row stands for; rows from before the column stand for one', async () => {
+    const { store, db } = await startStore();
+    db.prepare(
+      `INSERT INTO dead_letter (received_at, topic, reason, detail, payload_sample, payload_bytes)
+       VALUES (1, 't', 'acl', 'd', '', 0)`,
+    ).run();
+    store.add({ deviceId: 'd1', kind: 'shelf', topic: 't', reason: 'rate_limited', detail: 'x', receivedAt: 2 }, 5000);
+    expect(store.list({ limit: 10, offset: 0 }).map((row) => row.repeats)).toEqual([5000, 1]);
   });
 
   it('buffers rows and writes them together after the flush interval', async () => {
@@ -109,6 +122,7 @@ describe('DeadLetterStore', () => {
       detail: 'n=12',
       payload_sample: '{"n": 12}',
       payload_bytes: 9,
+      repeats: 1,
     });
   });
 

@@ -23,6 +23,7 @@ export const ingestConfig: GatewayConfig['ingest'] = {
   max_json_bytes: 1024,
   max_frame_bytes: 4096,
   dead_letter_max_rows: 100_000,
+  refusal_trace_interval_s: 10,
   dead_letter_sample_bytes: 64,
 };
 

@@ -218,11 +218,11 @@ describe('refusals', () => {
 
     expect(h.replies).toHaveLength(1);
     expect(h.replies[0]?.topic).toBe(`omo/${kind}/${deviceId}/error`);
-    expect(JSON.parse(h.replies[0]?.payload ?? '')).toEqual({ topic, reason, detail, ts: NOW });
+    expect(JSON.parse(h.replies[0]?.payload ?? '')).toEqual({ topic, reason, detail, ts: NOW, repeats: 1 });
 
     const rows = h.deadLetters.list({ limit: 10, offset: 0 });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ device_id: deviceId, kind, topic, reason, detail, received_at: NOW });
+    expect(rows[0]).toMatchObject({ device_id: deviceId, kind, topic, reason, detail, received_at: NOW, repeats: 1 });
     expect(rows[0]?.payload_bytes).toBe(payload.length);
 
     expect(await h.counter('omo_ingest_refused_total', { reason })).toBe(1);
@@ -272,7 +272,7 @@ describe('refusals', () => {
     expect(Buffer.byteLength(text?.payload_sample ?? '')).toBeLessThanOrEqual(64);
   });
 
-  it('answers broker refusals the same way, and without a reply when the sender is unknown', async () => {
+  it('answers broker refusals the same way; an unauthenticated sender is counted, never written', async () => {
     h.ingest.refuse({
       deviceId: 'shelf-01',
       kind: 'shelf',
@@ -290,14 +290,9 @@ describe('refusals', () => {
       receivedAt: NOW,
     });
     expect(h.replies.map((r) => r.topic)).toEqual(['omo/shelf/shelf-01/error']);
-    expect(h.deadLetters.count()).toBe(2);
-    expect(h.deadLetters.list({ limit: 1, offset: 0, reason: 'oversize' })[0]).toMatchObject({
-      device_id: null,
-      kind: null,
-      payload_sample: '',
-      payload_bytes: 0,
-    });
+    expect(h.deadLetters.list({ limit: 10, offset: 0 })).toMatchObject([{ device_id: 'shelf-01', reason: 'acl' }]);
     expect(await h.counter('omo_ingest_refused_total', { reason: 'acl' })).toBe(1);
+    expect(await h.counter('omo_ingest_refused_total', { reason: 'oversize' })).toBe(1);
     expect(h.events.filter((e) => e.name === 'ingestRefused')).toHaveLength(2);
   });
 

@@ -86,7 +86,7 @@ describe('strict JSON in the ingest', () => {
   ])('%s %s → %s', async (topic, payload, reason, detail) => {
     h.send(topic, payload);
     expect(h.events.map((e) => e.name)).toEqual(['ingestRefused']);
-    expect(h.replies.map((r) => JSON.parse(r.payload))).toEqual([{ topic, reason, detail, ts: NOW }]);
+    expect(h.replies.map((r) => JSON.parse(r.payload))).toEqual([{ topic, reason, detail, ts: NOW, repeats: 1 }]);
     expect(h.deadLetters.list({ limit: 10, offset: 0 })).toMatchObject([{ reason, detail, topic }]);
     expect(await h.counter('omo_ingest_refused_total', { reason })).toBe(1);
   });
