@@ -157,6 +157,13 @@ export const AnalysisSchema = Section('Path analysis settings (ARCHITECTURE §5)
     maximum: 86_400,
     default: 600,
   }),
+  checkpoint_s: T.Integer({
+    description:
+      'Every this many seconds of event time the live path analysis state (bins not out yet, open journeys) is written to <data-dir>/paths-checkpoint.bin, and a restarted gateway resumes from it, so a crash (kill -9, power cut) loses at most this much of the figures (issue 8). At least 1; at most an hour. Each write is one small file (a few KB; none while nothing is open): shorter intervals lose less and wear the SD card more (ARCHITECTURE §10 disk budget).',
+    minimum: 1,
+    maximum: 3600,
+    default: 30,
+  }),
   journeys: Section('Stitching of camera tracks into store-level journeys (a person under two cameras counts once).', {
     gate_m: T.Number({
       description:

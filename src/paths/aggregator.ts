@@ -181,6 +181,11 @@ export class BinAggregator implements BinTarget {
     this.bin(Math.floor(group.t / this.model.binS)).addGroup(group.line, group.direction);
   }
 
+  /** The bins held now, not taken (the checkpoint's copy). */
+  held(): readonly BinData[] {
+    return [...this.bins.values()];
+  }
+
   /** Removes and returns, in time order, the bins whose index satisfies `final`. */
   take(final: (index: number) => boolean): BinData[] {
     const taken = [...this.bins.keys()].filter(final).sort((a, b) => a - b);

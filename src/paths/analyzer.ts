@@ -206,6 +206,13 @@ export class FloorAnalyzer {
     return result;
   }
 
+  /** The tracks open now, staff included (the checkpoint's copy). */
+  openTracks(): TrackHandle[] {
+    const open: TrackHandle[] = [];
+    for (const bySource of this.tracks.values()) open.push(...bySource.values());
+    return open;
+  }
+
   activeTracks(): number {
     let n = 0;
     for (const bySource of this.tracks.values()) n += bySource.size;

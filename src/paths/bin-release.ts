@@ -58,8 +58,9 @@ export class BinRelease {
   readonly counts: ReleaseCounts = { heldTracks: 0, revisedBins: 0, frozenParts: 0 };
   releasedUntil = Number.NEGATIVE_INFINITY;
   settledUntil = Number.NEGATIVE_INFINITY;
-  private readonly aggregator: BinAggregator;
-  private readonly groups: GroupLinker;
+  /** The bins not out yet and the crossings whose groups may still grow: what a checkpoint keeps. */
+  readonly aggregator: BinAggregator;
+  readonly groups: GroupLinker;
   private readonly revisable: RevisableBins;
   private readonly binS: number;
   private provisional: { key: string; groups: ProvisionalGroups } = { key: '', groups: new Map() };

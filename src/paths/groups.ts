@@ -46,6 +46,11 @@ export class GroupLinker {
     this.version += 1;
   }
 
+  /** The crossings not released yet (the checkpoint's copy). */
+  pendingCrossings(): readonly CountedCrossing[] {
+    return this.pending;
+  }
+
   /** Earliest time of a crossing not yet released (Infinity when none): bins before it can be finalized. */
   earliestPending(): number {
     let min = Number.POSITIVE_INFINITY;

@@ -10,8 +10,8 @@
 
 export class OccupancyBin {
   end = 0;
-  /** Clipped intervals: start, end, 1 if the end instant is included. */
-  private readonly segments: number[] = [];
+  /** Clipped intervals: start, end, 1 if the end instant is included (read by the checkpoint). */
+  readonly segments: number[] = [];
 
   add(start: number, end: number, closedEnd: boolean, binStart: number, binEnd: number): void {
     const a = Math.max(start, binStart);

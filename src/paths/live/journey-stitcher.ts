@@ -86,6 +86,36 @@ export class JourneyStitcher {
     return earliest;
   }
 
+  /** The journeys open now, with their decided camera tracks (what a checkpoint keeps). */
+  openJourneys(): ReadonlySet<Journey> {
+    return this.open;
+  }
+
+  /**
+   * Goes on after a restart from a checkpoint: the journeys open then (their camera tracks are matched
+   * again by the ids the cameras keep sending), the frame time reached, and how many journeys were numbered.
+   */
+  resume(journeys: readonly Journey[], frontier: number, journeysSoFar: number): void {
+    this.frontier = frontier;
+    this.counts.journeys = journeysSoFar;
+    for (const journey of journeys) {
+      this.open.add(journey);
+      for (const track of journey.tracks) {
+        let tracks = this.byCamera.get(track.camera);
+        if (tracks === undefined) {
+          tracks = new Map();
+          this.byCamera.set(track.camera, tracks);
+        }
+        tracks.set(track.id, track);
+      }
+    }
+  }
+
+  /** Event time (s) of the newest frame taken. */
+  get newestFrame(): number {
+    return this.frontier;
+  }
+
   activeJourneys(): number {
     return this.open.size;
   }

@@ -7,7 +7,12 @@
 import type { FloorAnalyzer, TrackHandle } from '../analyzer.js';
 import type { Journey, JourneySink } from './journey-types.js';
 
-export function journeyTracks(analyzer: FloorAnalyzer): JourneySink {
+/** The sink, and how a journey restored from a checkpoint gets its restored analyzer track back. */
+export interface JourneyTracks extends JourneySink {
+  adopt(journey: Journey, handle: TrackHandle): void;
+}
+
+export function journeyTracks(analyzer: FloorAnalyzer): JourneyTracks {
   const handles = new Map<Journey, TrackHandle>();
   return {
     sample(journey, t, x, y) {
@@ -23,6 +28,9 @@ export function journeyTracks(analyzer: FloorAnalyzer): JourneySink {
       if (handle === undefined) return;
       handles.delete(journey);
       analyzer.closeTrack(handle);
+    },
+    adopt(journey, handle) {
+      handles.set(journey, handle);
     },
   };
 }

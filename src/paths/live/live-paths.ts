@@ -14,16 +14,15 @@ import type { GatewayConfig } from '../../config/schema.js';
 import { createLogger } from '../../log.js';
 import type { Registry } from '../../metrics.js';
 import type { BinData } from '../aggregator.js';
-import { FloorAnalyzer } from '../analyzer.js';
-import { compileFloor, type FloorModel } from '../floor-model.js';
-import { CameraMap } from './cameras.js';
-import { FrameQueue } from './frame-queue.js';
-import { journeyOptions } from './journey-options.js';
-import { type FramePerson, JourneyStitcher } from './journey-stitcher.js';
-import { journeyTracks } from './journey-tracks.js';
+import type { FloorAnalyzer } from '../analyzer.js';
+import type { Checkpointer } from '../checkpoint/checkpointer.js';
+import type { FloorModel } from '../floor-model.js';
+import type { FramePerson } from './journey-stitcher.js';
 import type { StitchCounts } from './journey-types.js';
-import { countProgress, type LiveMetrics, liveMetrics, NO_PROGRESS, type Progress } from './live-metrics.js';
-import { OccupancyPublisher, type OccupancySnapshot, type Publish } from './occupancy.js';
+import { LiveCheckpoint } from './live-checkpoint.js';
+import { countProgress } from './live-metrics.js';
+import { buildRun, type Running } from './live-run.js';
+import type { OccupancySnapshot, Publish } from './occupancy.js';
 
 const log = createLogger('omo:paths');
 const OWNER = 'paths';
@@ -45,28 +44,15 @@ export interface LivePathsOptions {
   tickMs?: number;
   /** Shortest time between two occupancy messages of one zone, ms. Default 1000. */
   occupancyIntervalMs?: number;
-}
-
-interface Running {
-  model: FloorModel;
-  analyzer: FloorAnalyzer;
-  stitcher: JourneyStitcher;
-  cameras: CameraMap;
-  queue: FrameQueue;
-  occupancy: OccupancyPublisher;
-  metrics: LiveMetrics;
-  counted: Progress;
-  /** Newest reading's event time and the watermark released up to, epoch ms. */
-  newestTs: number;
-  watermarkTs: number;
-  timer: NodeJS.Timeout;
-  warned: Set<string>;
+  /** Where the state is checkpointed every `analysis.checkpoint_s` and resumed from at start; none: not kept. */
+  checkpoint?: Checkpointer;
 }
 
 export class LivePaths {
   private running: Running | undefined;
   /** The last run after stop(), so its final counts stay readable until the next start. */
   private stopped: Running | undefined;
+  private checkpoint: LiveCheckpoint | undefined;
 
   constructor(private readonly options: LivePathsOptions) {}
 
@@ -89,39 +75,24 @@ export class LivePaths {
   async start(): Promise<void> {
     if (this.running !== undefined) return;
     this.stopped = undefined;
-    const { config, bus, metrics, publish } = this.options;
-    const journeys = journeyOptions(config.analysis.journeys);
-    const model = compileFloor(config.floor, config.analysis);
-    // The stitcher ends journeys itself; the analyzer's own timeout is only a backstop behind it.
-    const analyzer = new FloorAnalyzer(model, {
-      trackTimeoutS: journeys.maxGapS + 1,
-      maxHoldS: config.analysis.max_hold_s,
-    });
-    const cameras = new CameraMap(config.devices, journeys.gateM);
-    const stitcher = new JourneyStitcher(journeys, cameras, journeyTracks(analyzer));
-    const tickMs = this.options.tickMs ?? 1000;
-    const occupancy = new OccupancyPublisher(
-      model.zones,
-      metrics,
-      publish,
-      this.options.now ?? Date.now,
-      this.options.occupancyIntervalMs ?? 1000,
-    );
-    this.running = {
-      model,
-      analyzer,
-      stitcher,
-      cameras,
-      queue: new FrameQueue(),
-      occupancy,
-      metrics: liveMetrics(metrics),
-      counted: NO_PROGRESS,
-      newestTs: Number.NEGATIVE_INFINITY,
-      watermarkTs: Number.NEGATIVE_INFINITY,
-      timer: setInterval(() => this.advance(), tickMs).unref(),
-      warned: new Set(),
-    };
+    const { config, bus, metrics, publish, checkpoint } = this.options;
+    const now = this.options.now ?? Date.now;
+    const occupancyIntervalMs = this.options.occupancyIntervalMs ?? 1000;
+    const build = () => buildRun({ config, metrics, publish, now, occupancyIntervalMs });
+    let running = build();
+    if (checkpoint !== undefined) {
+      this.checkpoint = new LiveCheckpoint(checkpoint, config, now);
+      try {
+        this.checkpoint.restore(running);
+      } catch (error) {
+        log.warn(`checkpoint ignored: it could not be restored (${(error as Error).message})`);
+        running = build();
+      }
+    }
+    running.timer = setInterval(() => this.advance(), this.options.tickMs ?? 1000).unref();
+    this.running = running;
     bus.on(OWNER, 'cameraTracks', (event) => this.onTracks(event));
+    const { model } = running;
     log.info(
       () => `path analysis live: ${model.zones.length} zones, ${model.lines.length} lines, bins of ${model.binS} s`,
     );
@@ -150,6 +121,8 @@ export class LivePaths {
     running.occupancy.clear();
     this.running = undefined;
     this.stopped = running;
+    // Everything went to onBin (partial bins merge in the store): nothing is left for a restart.
+    await this.checkpoint?.stopped();
   }
 
   /**
@@ -197,8 +170,10 @@ export class LivePaths {
       return;
     }
     running.metrics.frames.inc({ space: event.space });
+    this.checkpoint?.frameTaken(running, event.ts);
     if (event.ts > running.newestTs) running.newestTs = event.ts;
     this.process(running, running.newestTs - this.options.config.ingest.watermark_s * 1000);
+    this.checkpoint?.saveIfDue(running);
   }
 
   /** Hands every queued frame up to `watermarkTs` (epoch ms) to the stitcher, in event-time order. */
