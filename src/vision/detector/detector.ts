@@ -9,7 +9,7 @@ import { type MaskCache, prepareFrame } from '../preprocess.js';
 import type { ImagePolygon } from '../privacy-mask.js';
 import { decodeGfl } from './gfl-decode.js';
 import { labelIndices, type ModelManifest } from './manifest.js';
-import { type BackendKey, type BackendSettings, chooseBackend } from './plugins.js';
+import { type BackendChoice, type BackendKey, type BackendSettings, chooseBackend } from './plugins.js';
 import { type Detection, toDetections } from './postprocess.js';
 
 export interface DetectorSettings extends BackendSettings {
@@ -45,14 +45,18 @@ export interface Detector {
 }
 
 export async function createDetector(modelDir: string, settings: DetectorSettings, log: Logger): Promise<Detector> {
-  const { key, backend, manifest } = await chooseBackend(modelDir, settings, log);
-  let classes: number[];
+  const choice = await chooseBackend(modelDir, settings, log);
   try {
-    classes = labelIndices(manifest, settings.classes);
+    return detectorOn(choice, settings);
   } catch (error) {
-    await backend.dispose();
+    await choice.backend.dispose();
     throw error;
   }
+}
+
+/** The detector around a loaded backend (the vision benchmark times the backend alone beside it). */
+export function detectorOn({ key, backend, manifest }: BackendChoice, settings: DetectorSettings): Detector {
+  const classes = labelIndices(manifest, settings.classes);
   const post = { nmsIou: settings.nms_iou, minAreaPx: settings.min_area_px, maxAreaPx: settings.max_area_px };
   return {
     backend: key,

@@ -5,11 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
 import { type DetectorConfig, DetectorSchema } from '../../../src/config/schema.js';
 import type { BackendKey } from '../../../src/vision/detector/plugins.js';
-import { REPO_ROOT } from '../../helpers/gateway.js';
 
+// Not from helpers/gateway.ts: the vision benchmark imports this file and must not load the gateway.
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const MODEL_DIR = join(REPO_ROOT, 'models/nanodet-416');
 
 export const vtestFrame = (n: number) => join(REPO_ROOT, `test/fixtures/vtest/frame_${String(n).padStart(4, '0')}.jpg`);
