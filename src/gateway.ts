@@ -14,6 +14,7 @@ import { EventBus } from './bus.js';
 import { type Clock, systemClock } from './clock.js';
 import { loadConfig } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
+import { gpioPart } from './gpio/part.js';
 import { healthReport } from './health.js';
 import { httpPart } from './http/part.js';
 import { type RuntimeInfo, removeRuntimeFile, writeRuntimeFile } from './http/runtime-file.js';
@@ -39,6 +40,7 @@ export const gatewayParts: readonly PartFactory[] = [
   uplinkPart, // outbox → cloud broker
   aggregatesPart, // bins, roll-ups, uplink staging
   pathsPart, // tracks → journeys → §5 figures; HQ routes
+  gpioPart, // door beams, buttons, status LED (only with a gpio section)
   ingestPart, // topic → profile → validate → bus
   brokerPart, // devices connect here
   httpPart, // health, metrics, admin, and every route the parts above added

@@ -4,7 +4,7 @@
  * returning problems that name the offending key and value (the style of Frigate's
  * `verify_required_zones_exist()`). They run only on a config that passed the schema, so they may trust
  * every type and bound. The rules themselves live in checks-floor.ts, checks-devices.ts and
- * checks-services.ts; this file is the list of them and the runner.
+ * checks-services.ts and checks-gpio.ts; this file is the list of them and the runner.
  */
 
 import type { CheckContext, CheckProblem, ConfigCheck } from './checks-common.js';
@@ -30,6 +30,7 @@ import {
   uniqueLineIds,
   uniqueZoneIds,
 } from './checks-floor.js';
+import { doorLinesExist, gpioIdsUnique, gpioPinsDistinct } from './checks-gpio.js';
 import {
   clientCertificatesPaired,
   filesExist,
@@ -74,6 +75,9 @@ export const CONFIG_CHECKS: Readonly<Record<string, ConfigCheck>> = {
   uplinkPasswordNeedsUsername,
   clientCertificatesPaired,
   filesExist,
+  gpioPinsDistinct,
+  gpioIdsUnique,
+  doorLinesExist,
 };
 
 /** Runs every check; each problem is tagged with the check that found it. */

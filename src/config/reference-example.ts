@@ -187,4 +187,11 @@ export const COMMENTED_EXAMPLES: Readonly<Record<string, unknown>> = {
   'uplink.ca_file': 'certs/chain-ca.pem',
   'uplink.cert_file': 'certs/corner-gw-1.pem',
   'uplink.key_file': 'certs/corner-gw-1.key',
+  gpio: {
+    backend: 'auto',
+    debounce_ms: 10,
+    doors: [{ id: 'front_door', line: 'door', outer_pin: 17, inner_pin: 27, active_low: true, max_crossing_ms: 10000 }],
+    buttons: [{ id: 'reset_alerts', pin: 22, active_low: true }],
+    led: { pin: 23, active_low: false, check_interval_ms: 2000 },
+  },
 };

@@ -8,6 +8,7 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { DeviceSchema } from './schema-devices.js';
 import { AnalysisSchema, type FixtureSchema, FloorSchema, type LineSchema, type ZoneSchema } from './schema-floor.js';
+import { GpioSchema } from './schema-gpio.js';
 import { BrokerSchema, GatewaySchema, HttpSchema, IngestSchema, StoreSchema } from './schema-network.js';
 import { Strict } from './schema-parts.js';
 import { SimulationSchema, StorageSchema, UplinkSchema } from './schema-services.js';
@@ -15,6 +16,7 @@ import { type DetectorSchema, VisionSchema } from './schema-vision.js';
 
 export * from './schema-devices.js';
 export * from './schema-floor.js';
+export * from './schema-gpio.js';
 export * from './schema-network.js';
 export * from './schema-services.js';
 export * from './schema-vision.js';
@@ -37,6 +39,7 @@ export const ConfigSchema = T.Object(
     storage: StorageSchema,
     uplink: UplinkSchema,
     simulation: SimulationSchema,
+    gpio: T.Optional(GpioSchema),
   },
   { ...Strict, description: 'omo-edge gateway configuration.' },
 );

@@ -244,6 +244,6 @@ describe('config checks: services', () => {
 
   it('names every check', () => {
     expect(Object.keys(CONFIG_CHECKS)).toContain('areaZonesDoNotOverlap');
-    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(25);
+    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(28);
   });
 });
