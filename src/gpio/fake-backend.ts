@@ -22,8 +22,11 @@ interface FakePin {
   /** The level on the wire (before active_low). */
   physical: Level;
   onEdge?: EdgeListener;
-  /** Logical levels written to an output, with the time of each write. */
-  writes: { level: Level; ts: number }[];
+}
+
+interface Write {
+  level: Level;
+  ts: number;
 }
 
 interface Timer {
@@ -35,6 +38,8 @@ interface Timer {
 export class FakeGpioBackend implements GpioBackend {
   readonly name = 'fake';
   private readonly pins = new Map<number, FakePin>();
+  /** Logical levels written to each output, kept after release (a test reads the last one). */
+  private readonly written = new Map<number, Write[]>();
   private timers: Timer[] = [];
   private seq = 0;
   /** While a timer runs, "now" is its due time, so what it schedules is timed from there. */
@@ -57,11 +62,13 @@ export class FakeGpioBackend implements GpioBackend {
 
   output(pin: number, options: PinOptions): OutputPin {
     const state = this.claim(pin, options);
+    const writes: Write[] = [];
+    this.written.set(pin, writes);
     return {
       pin,
       write: (level: Level) => {
         state.physical = (options.activeLow ? 1 - level : level) as Level;
-        state.writes.push({ level, ts: this.now() });
+        writes.push({ level, ts: this.now() });
       },
     };
   }
@@ -109,9 +116,9 @@ export class FakeGpioBackend implements GpioBackend {
     }
   }
 
-  /** The logical levels written to an output so far, with their times. */
-  writes(pin: number): readonly { level: Level; ts: number }[] {
-    return this.pins.get(pin)?.writes ?? [];
+  /** The logical levels written to an output since it was last claimed, with their times. */
+  writes(pin: number): readonly Write[] {
+    return this.written.get(pin) ?? [];
   }
 
   private now(): number {
@@ -128,7 +135,7 @@ export class FakeGpioBackend implements GpioBackend {
     if (this.pins.has(pin)) throw new PinUnavailableError(pin, options.purpose, 'already claimed by this gateway');
     // Inputs idle inactive (beam intact, button up), as the pull-up or pull-down of a wired input holds them.
     const physical = this.options.wires?.[pin] ?? (options.activeLow ? 1 : 0);
-    const state: FakePin = { activeLow: options.activeLow, physical, writes: [] };
+    const state: FakePin = { activeLow: options.activeLow, physical };
     this.pins.set(pin, state);
     return state;
   }
