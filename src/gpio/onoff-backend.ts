@@ -63,8 +63,17 @@ export class OnoffBackend implements GpioBackend {
   release(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const gpio of this.pins.values()) gpio.unexport();
+    // Every pin is released even when one fails to unexport; the first failure is reported after.
+    const failures: unknown[] = [];
+    for (const gpio of this.pins.values()) {
+      try {
+        gpio.unexport();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
     this.pins.clear();
+    if (failures.length > 0) throw failures[0];
   }
 
   claimed(): number[] {

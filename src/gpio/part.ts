@@ -126,11 +126,13 @@ function configuredPart(context: PartContext, config: GpioConfig, choose: Backen
       }
     },
     stop() {
-      if (board === undefined) return;
-      cancelCheck?.();
-      const pins = board.backend.claimed();
-      board.close();
+      const closing = board;
+      if (closing === undefined) return;
+      // Forgotten first: a verdict still on its way must not light the LED of a board being closed.
       board = undefined;
+      cancelCheck?.();
+      const pins = closing.backend.claimed();
+      closing.close();
       log.info(`released GPIO pins ${pins.join(', ')}`);
     },
     health() {
