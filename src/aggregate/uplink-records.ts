@@ -16,7 +16,8 @@
  *             transitions_other: { count, flows }, paths: [{ zones: [...], count }],
  *             paths_other: { count, flows } }
  * heatmap   { bin_start, bin_s, revision, cell_m, origin: [x, y], cols, rows,
- *             cells: [[row-major index, person-seconds], …] }   (only for bins with heatmap seconds)
+ *             cells: [[row-major index, person-seconds to 7 significant digits], …] }
+ *             (only for bins with heatmap seconds)
  */
 import { histogramEntries, histogramPercentile } from './dwell-histogram.js';
 import { foldRareFlows } from './k-anonymity.js';
@@ -35,6 +36,15 @@ export const AGGREGATE_STREAMS: readonly AggregateStream[] = ['footfall', 'zones
  */
 export function uplinkSourceKey(record: { bin_start: string; bin_s: number; revision: number }): string {
   return `${record.bin_start}/${record.bin_s}/r${record.revision}`;
+}
+
+/**
+ * Heatmap seconds to the 7 significant digits their float32 storage keeps (heat-codec.ts): the digits
+ * after those are noise, and printed they doubled a 15-minute heatmap record (33 → 15 KB in the demo),
+ * which is staged, appended and checkpointed — written four times (ARCHITECTURE §10).
+ */
+function asStored(seconds: number): number {
+  return Number(seconds.toPrecision(7));
 }
 
 /** The records of one bin without `revision`; a stream with nothing to say is absent. */
@@ -90,7 +100,7 @@ export function uplinkBodies(record: PathBinRecord, k: number): Partial<Record<A
       origin: heat.origin,
       cols: heat.cols,
       rows: heat.rows,
-      cells: Object.entries(heat.cells).map(([cell, seconds]) => [Number(cell), seconds]),
+      cells: Object.entries(heat.cells).map(([cell, seconds]) => [Number(cell), asStored(seconds)]),
     };
   }
   return bodies;

@@ -121,6 +121,16 @@ describe('uplink records from written bins', () => {
       expect(footfall[i]?.visitors_in).toBe(visitorsIn);
     });
     expect(bodies(outbox, 'zones').map((b) => Date.parse(b.bin_start))).toEqual(closed);
+    // Heatmap seconds go at the precision they are stored at (float32: 7 significant digits).
+    const [heat] = bodies(outbox, 'heatmap');
+    const [stored] = fixture.store.records('15min', Date.parse(String(heat?.bin_start)), closed[1] as number);
+    const cells = heat?.cells as [number, number][];
+    expect(cells.length).toBe(Object.keys(stored?.heatmap?.cells ?? {}).length);
+    for (const [cell, seconds] of cells) {
+      expect(seconds).toBe(Number(seconds.toPrecision(7)));
+      const want = stored?.heatmap?.cells[String(cell)] as number;
+      expect(Math.abs(seconds - want)).toBeLessThanOrEqual(1e-6 * want);
+    }
     // A late bin in a closed quarter: that quarter's next revision, nothing else.
     const late = structuredClone(scenario.records[1] as PathBinRecord);
     late.store_visits.open += 1;
