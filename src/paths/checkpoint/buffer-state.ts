@@ -4,8 +4,9 @@
  * counted crossings (line, direction, t, x, y), times as deltas from the previous record.
  *
  * Trimmed to what a restart can still count: it keeps no bin that went out (they settle at restore), so
- * presences and counted crossings in those are left out; every visit stays (paths and transitions need
- * them all), and of the crossings only those of entrance lines (store visits need them all).
+ * presences, counted crossings and visits ending in those are left out — but not visits of area zones
+ * (the track's path, counted when it ends, needs them all) — and of the crossings only those of
+ * entrance lines stay (store visits need them all).
  *
  * Heatmap seconds are not kept (a decision, for the disk budget: they are two thirds of the state, see
  * README "Checkpoint"); a crash loses the open journeys' heatmap seconds, not their counts.
@@ -18,10 +19,15 @@ import { deltas, fromMilli, milli, type Scale, undeltas } from './scale.js';
 export type BufferState = [number[], number[], number[], number[]];
 
 export function bufferState(model: FloorModel, b: TrackBuffer, scale: Scale, releasedUntil: number): BufferState {
+  const binS = model.binS;
+  const kept = (t: number) => (Math.floor(t / binS) + 1) * binS > releasedUntil;
   const visits: number[] = [];
   for (let i = 0; i < b.visits.length; i += 3) {
+    const zone = b.visits[i] as number;
+    const end = b.visits[i + 2] as number;
+    if (!kept(end) && model.zones[zone]?.kind !== 'area') continue;
     const start = scale.time(b.visits[i + 1] as number);
-    visits.push(b.visits[i] as number, start, scale.time(b.visits[i + 2] as number) - start);
+    visits.push(zone, start, scale.time(end) - start);
   }
   const presences: number[] = [];
   for (let i = 0; i < b.presences.length; i += 4) {
@@ -39,12 +45,11 @@ export function bufferState(model: FloorModel, b: TrackBuffer, scale: Scale, rel
     }
     return deltas(out, 5, 2);
   };
-  const binS = model.binS;
   return [
     deltas(visits, 3, 1),
     deltas(presences, 4, 1),
     crossings(b.crossings, (i) => model.lines[b.crossings[i] as number]?.entrance === true),
-    crossings(b.counteds, (i) => (Math.floor((b.counteds[i + 2] as number) / binS) + 1) * binS > releasedUntil),
+    crossings(b.counteds, (i) => kept(b.counteds[i + 2] as number)),
   ];
 }
 

@@ -16,7 +16,7 @@ export interface JourneyState {
   /** lastT, x, y, vx, vy of the last sample given to the engines. */
   last: number[];
   lastCamera: string;
-  /** Per camera track: camera, id, then firstT, lastT, x, y, vx, vy, samples, present. */
+  /** Per camera track: camera, id, then lastT, x, y, vx, vy, samples (1 or 2: more), present. */
   cameras: [string, string, ...number[]][];
   /** Index in `cameras` of the leader and of the last emitter; −1 for none. */
   leader: number;
@@ -36,14 +36,8 @@ export function journeyState(journey: Journey, scale: Scale, track: TrackState |
     samples: journey.samples,
     last: journey.samples > 0 ? motion(journey) : [],
     lastCamera: journey.lastCamera,
-    cameras: journey.tracks.map((t) => [
-      t.camera,
-      t.id,
-      scale.time(t.firstT),
-      ...motion(t),
-      t.samples,
-      t.present ? 1 : 0,
-    ]),
+    // Decided tracks need no firstT, and of samples only whether there was more than one (velocity).
+    cameras: journey.tracks.map((t) => [t.camera, t.id, ...motion(t), Math.min(t.samples, 2), t.present ? 1 : 0]),
     leader: journey.leader === undefined ? -1 : journey.tracks.indexOf(journey.leader),
     emitter: journey.lastEmitter === undefined ? -1 : journey.tracks.indexOf(journey.lastEmitter),
     track,
@@ -68,11 +62,11 @@ export function restoreJourney(state: JourneyState, scale: Scale): Journey {
     closed: false,
   };
   for (const [camera, id, ...n] of state.cameras) {
-    const [firstT, tLast, tx, ty, tvx, tvy, samples, present] = n as number[];
+    const [tLast, tx, ty, tvx, tvy, samples, present] = n as number[];
     const track: CameraTrack = {
       camera,
       id,
-      firstT: scale.fromTime(firstT as number),
+      firstT: scale.fromTime(tLast as number),
       samples: samples as number,
       lastT: scale.fromTime(tLast as number),
       x: fromMilli(tx as number),

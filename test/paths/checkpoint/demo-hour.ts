@@ -19,9 +19,9 @@ export function demoConfig(analysis: Partial<GatewayConfig['analysis']> = {}): G
   return { ...config, analysis: { ...config.analysis, ...analysis } };
 }
 
-/** Camera frames of `durationS` of the demo store from `epochMs`. */
-export function demoFrames(config: GatewayConfig, epochMs: number, durationS = 3600): Frame[] {
-  const simulation = new StoreSimulation(config, { epochMs, durationS });
+/** Camera frames of `durationS` of the demo store from `epochMs`, every `stride`th tick (5 Hz / stride). */
+export function demoFrames(config: GatewayConfig, epochMs: number, durationS = 3600, stride = 1): Frame[] {
+  const simulation = new StoreSimulation(config, { epochMs, durationS, cameraStride: () => stride });
   const frames: Frame[] = [];
   for (const message of simulation.messages()) if (message.stream === 'tracks') frames.push(message.event);
   return frames;
