@@ -119,18 +119,22 @@ function normalise(
 ): Float32Array {
   const plane = input.width * input.height;
   const tensor = new Float32Array(3 * plane); // zeros = the blank value
-  // Output channel c reads source byte `source[c]` of an RGB pixel.
+  // Output channel c reads source byte `source[c]` of an RGB pixel, through a 256-entry table of
+  // (value - mean) / std: one lookup per sample instead of arithmetic (this loop runs 400k times a frame).
   const source = input.channel_order === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const tables = [0, 1, 2].map((c) =>
+    Float32Array.from({ length: 256 }, (_, v) => (v - (input.mean[c] as number)) / (input.std[c] as number)),
+  );
   for (let c = 0; c < 3; c++) {
     const from = source[c] as number;
-    const mean = input.mean[c] as number;
-    const inverse = 1 / (input.std[c] as number);
+    const table = tables[c] as Float32Array;
     const offset = c * plane;
     for (let y = 0; y < height; y++) {
       const row = (y + box.padY) * input.width + box.padX;
-      for (let x = 0; x < width; x++) {
+      let byte = y * width * 3 + from;
+      for (let x = 0; x < width; x++, byte += 3) {
         if (mask !== undefined && mask[row + x] === 1) continue;
-        tensor[offset + row + x] = ((rgb[(y * width + x) * 3 + from] as number) - mean) * inverse;
+        tensor[offset + row + x] = table[rgb[byte] as number] as number;
       }
     }
   }

@@ -39,9 +39,13 @@ export async function chooseBackend(modelDir: string, settings: BackendSettings,
   for (const key of order) {
     try {
       const { manifest, backend } = await loadPlugin(key, modelDir, settings, log);
+      const untried = BACKEND_KEYS.filter((other) => other !== key && !refused.some((r) => r.key === other));
       log.info(
         `detector: backend ${key} (${backend.runtime}), model ${manifest.name}` +
-          refused.map((r) => `; not ${r.key}: ${r.reason}`).join(''),
+          refused.map((r) => `; not ${r.key}: ${r.reason}`).join('') +
+          untried
+            .map((other) => `; ${other} not tried: ${key} is ${key === settings.backend ? 'configured' : 'loaded'}`)
+            .join(''),
       );
       return { key, backend, manifest, refused };
     } catch (error) {

@@ -84,6 +84,10 @@ describe('model files', () => {
     await expect(createDetector(dir, settings, log)).rejects.toThrow(
       'class "shopper" is not a label of model nanodet-416',
     );
+    // The backend had loaded (and was released): the log says which, and why the other was not tried.
+    expect(lines.find((l) => l.startsWith('info detector: backend onnx ('))).toMatch(
+      /, model nanodet-416; tfjs not tried: onnx is configured$/,
+    );
   });
 
   it('a corrupt ONNX file that matches its manifest: onnxruntime refuses it; with fallback, tfjs runs instead', async () => {
