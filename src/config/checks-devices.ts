@@ -97,15 +97,15 @@ export const shelfLanesUnique: ConfigCheck = ({ devices }) =>
     });
   });
 
-/** A plain camera sends pixels: without a calibration or a snapshot URL there is nothing to analyse. */
+/** A plain camera sends pixels: without a calibration or a frame source there is nothing to analyse. */
 export const plainCamerasHaveSource: ConfigCheck = ({ devices }) =>
   devices.flatMap((device, i) => {
     const camera = device.camera;
-    if (camera?.type !== 'plain' || camera.calibration || camera.snapshot_url) return [];
+    if (camera?.type !== 'plain' || camera.calibration || camera.snapshot_url || camera.stream_url) return [];
     return [
       {
         path: ['devices', i, 'camera'],
-        reason: 'a plain camera needs "calibration" or "snapshot_url"',
+        reason: 'a plain camera needs "calibration", "snapshot_url" or "stream_url"',
       },
     ];
   });

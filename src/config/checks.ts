@@ -7,6 +7,12 @@
  * checks-services.ts and checks-gpio.ts; this file is the list of them and the runner.
  */
 
+import {
+  cameraCredentialsUsable,
+  cameraHasOneSource,
+  cameraRetryOrdered,
+  streamFileExists,
+} from './checks-camera-source.js';
 import type { CheckContext, CheckProblem, ConfigCheck } from './checks-common.js';
 import {
   calibrationPointsSpread,
@@ -65,6 +71,10 @@ export const CONFIG_CHECKS: Readonly<Record<string, ConfigCheck>> = {
   screenZonesExist,
   shelfLanesUnique,
   plainCamerasHaveSource,
+  cameraHasOneSource,
+  cameraCredentialsUsable,
+  cameraRetryOrdered,
+  streamFileExists,
   calibrationPointsSpread,
   calibrationWithinError,
   trackerScoresOrdered,

@@ -128,6 +128,8 @@ export const REFERENCE_EXAMPLE = {
       camera: {
         type: 'plain',
         snapshot_url: 'http://192.168.1.50/snapshot.jpg',
+        username: 'viewer',
+        password: 'change-me',
         fps: 2,
         // The till's customer display: blanked before detection, never seen by the model.
         masks: [
@@ -138,6 +140,16 @@ export const REFERENCE_EXAMPLE = {
             [500, 200],
           ],
         ],
+      },
+    },
+    {
+      id: 'cam-door',
+      kind: 'camera',
+      name: 'Door camera (plain, RTSP stream through ffmpeg)',
+      camera: {
+        type: 'plain',
+        stream_url: 'rtsp://viewer:change-me@192.168.1.51:554/stream1',
+        fps: 5,
       },
     },
     {

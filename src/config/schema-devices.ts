@@ -3,6 +3,7 @@
  */
 import { Type as T } from '@sinclair/typebox';
 import { DEVICE_KIND_PATTERN } from '../registry/ids.js';
+import { CameraSourceKeys } from './schema-camera-source.js';
 import { Id, Point, Strict } from './schema-parts.js';
 import { TrackerSchema } from './schema-tracker.js';
 
@@ -43,13 +44,6 @@ export const CameraSchema = T.Object(
         maxItems: 64,
       }),
     ),
-    snapshot_url: T.Optional(
-      T.String({
-        description: 'HTTP URL the gateway pulls JPEG snapshots from (plain cameras that do not publish frames).',
-        pattern: '^https?://',
-        maxLength: 2048,
-      }),
-    ),
     masks: T.Optional(
       T.Array(T.Array(ImagePoint, { minItems: 3, maxItems: 64 }), {
         description:
@@ -64,6 +58,7 @@ export const CameraSchema = T.Object(
       default: 5,
     }),
     tracker: T.Optional(TrackerSchema),
+    ...CameraSourceKeys,
   },
   {
     ...Strict,

@@ -132,12 +132,12 @@ describe('config checks: devices', () => {
     ]);
   });
 
-  it('refuses a plain camera with neither calibration nor snapshot URL', async () => {
+  it('refuses a plain camera with neither calibration nor a frame source', async () => {
     const { file, lines } = await refusal(
       `${MINIMAL}devices:\n  - { id: c1, kind: camera, camera: { type: plain } }\n`,
     );
     expect(lines).toEqual([
-      `${file}:4:37 devices[0].camera = {"type":"plain"}: a plain camera needs "calibration" or "snapshot_url"`,
+      `${file}:4:37 devices[0].camera = {"type":"plain"}: a plain camera needs "calibration", "snapshot_url" or "stream_url"`,
     ]);
   });
 
@@ -244,6 +244,6 @@ describe('config checks: services', () => {
 
   it('names every check', () => {
     expect(Object.keys(CONFIG_CHECKS)).toContain('areaZonesDoNotOverlap');
-    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(28);
+    expect(Object.keys(CONFIG_CHECKS)).toHaveLength(32);
   });
 });

@@ -84,6 +84,6 @@ describe('config/reference.yaml', () => {
       knownKinds: KNOWN_KINDS,
     });
     expect(config.store.id).toBe('corner-shop');
-    expect(config.devices.map((d) => d.kind).sort()).toEqual(['camera', 'camera', 'shelf', 'signage']);
+    expect(config.devices.map((d) => d.kind).sort()).toEqual(['camera', 'camera', 'camera', 'shelf', 'signage']);
   });
 });
