@@ -14,6 +14,7 @@ interface Envelope {
 
 export type SimulatedMessage =
   | (Envelope & { stream: 'tracks'; event: BusEvents['cameraTracks'] })
+  | (Envelope & { stream: 'frame'; event: BusEvents['cameraFrame'] })
   | (Envelope & { stream: 'weight'; event: BusEvents['shelfWeight'] })
   | (Envelope & { stream: 'temp'; event: BusEvents['shelfTemperature'] })
   | (Envelope & { stream: 'play'; event: BusEvents['signagePlay'] })

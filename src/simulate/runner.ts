@@ -58,10 +58,15 @@ export interface SimulatorRunnerOptions {
    */
   publishRatePerS?: number;
   connectTimeoutMs?: number;
+  /**
+   * Plain cameras that publish frames send this clip (plain-cameras.ts) while the store runs at 1×;
+   * default the shipped vtest clip, `false` for no frames.
+   */
+  clipDir?: string | false;
 }
 
 export interface SimulatorStats {
-  /** Messages published, by stream (status, tracks, weight, temp, play). */
+  /** Messages published, by stream (status, tracks, frame, weight, temp, play). */
   published: Record<string, number>;
   /** Messages not sent because the device was disconnected at the time. */
   dropped: number;
@@ -117,6 +122,14 @@ export class SimulatorRunner {
       ...(strides === undefined
         ? {}
         : { cameraStride: (atMs: number) => (clock.speedAt(atMs) === 1 ? strides.live : strides.fast) }),
+      ...(options.clipDir === false
+        ? {}
+        : {
+            plainCameras: {
+              liveAt: (atMs: number) => clock.speedAt(atMs) === 1,
+              ...(options.clipDir === undefined ? {} : { clipDir: options.clipDir }),
+            },
+          }),
       drain: options.durationS === undefined && options.shoppers !== undefined,
       epochMs: clock.startMs,
     });

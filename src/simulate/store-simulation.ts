@@ -13,6 +13,7 @@ import { GroundTruthRecorder, type PersonTruth } from './ground-truth.js';
 import type { GroundTruthTotals } from './ground-truth-tally.js';
 import { type SimulatedMessage, statusMessage } from './messages.js';
 import { NavigationGrid } from './navigation.js';
+import { type PlainCameraOptions, PlainCameras } from './plain-cameras.js';
 import { Random } from './random.js';
 import { ShelfScales } from './shelf-scales.js';
 import { ShopperGroup } from './shopper-group.js';
@@ -44,6 +45,8 @@ export interface SimulationOptions {
    * thins frames while fast-forwarding (fast-forward.ts).
    */
   cameraStride?: (atMs: number) => number;
+  /** Plain cameras send the shipped clip as their frames (plain-cameras.ts); without it they send nothing. */
+  plainCameras?: PlainCameraOptions;
 }
 
 /** A group still inside this long after arrivals stopped would be a bug; the run ends anyway. */
@@ -101,6 +104,8 @@ export class StoreSimulation {
         (camera, ordinal) =>
           new SmartCamera({ ...camera, coverage: camera.coverage as Polygon }, ordinal, root.derive(camera.deviceId)),
       );
+    const plainCameras =
+      options.plainCameras === undefined ? undefined : new PlainCameras(config, this.startMs, options.plainCameras);
     const arrivals = root.derive('arrivals');
     const clock: Clock = { s: 0, ms: this.startMs };
     const staff =
@@ -137,6 +142,7 @@ export class StoreSimulation {
       if (tick % (options.cameraStride?.(clock.ms) ?? 1) === 0) {
         for (const camera of cameras) yield camera.capture(clock.ms, bodies);
       }
+      if (plainCameras !== undefined) yield* plainCameras.poll(clock.ms);
       yield* ctx.scales.poll(clock.ms);
       yield* screens.poll(clock.ms);
       for (const group of groups) {
