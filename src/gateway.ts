@@ -29,6 +29,7 @@ import { registryPart } from './registry/part.js';
 import { openDatabase } from './store/database.js';
 import { outboxPart } from './store/outbox/part.js';
 import { uplinkPart } from './uplink/part.js';
+import { visionPart } from './vision/part.js';
 
 const log = createLogger('omo:gateway');
 
@@ -41,6 +42,7 @@ export const gatewayParts: readonly PartFactory[] = [
   aggregatesPart, // bins, roll-ups, uplink staging
   pathsPart, // tracks → journeys → §5 figures; HQ routes
   gpioPart, // door beams, buttons, status LED (only with a gpio section)
+  visionPart, // plain cameras' frames → detector → tracker → tracks
   ingestPart, // topic → profile → validate → bus
   brokerPart, // devices connect here
   httpPart, // health, metrics, admin, and every route the parts above added
