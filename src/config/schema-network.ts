@@ -217,4 +217,18 @@ export const HttpSchema = Section('The HTTP server: HQ API, dashboard, signage p
     default: '0.0.0.0',
   }),
   port: Port('HTTP port', 8080),
+  query_workers: T.Integer({
+    description:
+      'Worker threads that answer HQ aggregate queries, each with its own read-only SQLite connection, so a long query never delays MQTT (issue 8). Each takes a core while it reads: keep one core for the broker.',
+    minimum: 1,
+    maximum: 4,
+    default: 1,
+  }),
+  query_queue: T.Integer({
+    description:
+      'HQ queries that may wait for a free query worker; one more is answered 503 with Retry-After (bounds the memory waiting requests hold).',
+    minimum: 0,
+    maximum: 64,
+    default: 4,
+  }),
 });

@@ -15,7 +15,7 @@ import { CheckpointFile } from './checkpoint/checkpoint-file.js';
 import { Checkpointer } from './checkpoint/checkpointer.js';
 import { LivePaths } from './live/live-paths.js';
 
-export const pathsPart: PartFactory = ({ config, dataDir, bus, metrics, clock, publish, logger, need, addRoutes }) => {
+export const pathsPart: PartFactory = ({ config, dataDir, bus, metrics, clock, db, publish, logger, need, addRoutes }) => {
   const log = logger('omo:paths');
   const aggregates = need('aggregates');
   const now = () => clock.now();
@@ -43,7 +43,7 @@ export const pathsPart: PartFactory = ({ config, dataDir, bus, metrics, clock, p
     },
   });
   addRoutes(occupancyRoutes(paths));
-  const hq = { aggregates, config, now: () => clock.now(), finalUntil: () => paths.finalUntil() };
+  const hq = { aggregates, config, database: db.name, now: () => clock.now(), finalUntil: () => paths.finalUntil() };
   for (const routes of hqRoutes(hq)) addRoutes(routes);
   return {
     name: 'paths',

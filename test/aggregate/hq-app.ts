@@ -1,7 +1,8 @@
 /**
  * The HTTP app as the gateway builds it, with the HQ routes over a real AggregateStore (a SQLite file
  * filled with the zara01 scenario's bins, test/aggregate/scenario.ts) and a real token file. `routes`
- * passes the clock and final_until source the gateway would.
+ * passes the clock and final_until source the gateway would; the rows are read in query workers on the
+ * same file, as in the gateway.
  */
 import { type HqOptions, hqRoutes } from '../../src/http/routes/hq-routes.js';
 import { makeTestApp, type TestApp } from '../http/helpers/app.js';
@@ -22,7 +23,7 @@ export async function makeHqApp(
   const fixture = await openStore(scenario.config);
   for (const record of scenario.records) fixture.store.writeBin(record);
   const http = await makeTestApp({
-    routes: hqRoutes({ aggregates: fixture.store, config: scenario.config, ...routes }),
+    routes: hqRoutes({ aggregates: fixture.store, config: scenario.config, database: fixture.db.name, ...routes }),
   });
   return {
     http,

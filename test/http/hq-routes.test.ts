@@ -100,7 +100,7 @@ describe('HQ routes: bad parameters', () => {
     config.analysis.bin_s = 900;
     const store = new AggregateStore({ db: hq.fixture.db, config, metrics: createRegistry() });
     await store.start();
-    const app = await makeTestApp({ routes: hqRoutes({ aggregates: store, config }) });
+    const app = await makeTestApp({ routes: hqRoutes({ aggregates: store, config, database: hq.fixture.db.name }) });
     try {
       const response = await app.app.inject({
         url: '/api/v1/footfall?from=2026-03-28&to=2026-03-29&bin=minute',

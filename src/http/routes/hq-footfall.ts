@@ -6,10 +6,9 @@
  */
 import { Type as T } from '@sinclair/typebox';
 import type { LineSeriesRow, RangeOptions } from '../../aggregate/query.js';
-import type { HttpRoutePlugin } from '../types.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqOptions, IdListParam, pathRanges } from './hq-params.js';
-import { hqTableRoute } from './hq-table.js';
+import { BinTimes, type HqTableOptions, IdListParam } from './hq-params.js';
+import { defineTable } from './hq-table.js';
 
 const FootfallRow = T.Object({
   ...BinTimes,
@@ -21,12 +20,10 @@ const FootfallRow = T.Object({
   groups_out: T.Integer({ description: 'Groups out.' }),
 });
 
-export function hqFootfallRoutes(options: HqOptions): HttpRoutePlugin {
-  const ranges = pathRanges(options);
-  const { aggregates, config } = options;
+export function footfallTable({ aggregates, config }: HqTableOptions) {
   const configured = config.floor.lines.map((line) => line.id);
   const entrance = new Map(config.floor.lines.map((line) => [line.id, line.entrance]));
-  return hqTableRoute(ranges, {
+  return defineTable({
     name: 'hq-footfall',
     url: '/api/v1/footfall',
     summary: 'People and groups crossing each counting line, per bin',

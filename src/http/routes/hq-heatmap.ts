@@ -27,6 +27,7 @@ import {
   resolveRange,
   ToParam,
 } from './hq-params.js';
+import type { HqQueryPool } from './hq-query-pool.js';
 
 /** Largest PNG side: a 4096² RGBA buffer is 64 MiB, the most one request may make the gateway allocate. */
 const MAX_SIDE_PX = 4096;
@@ -61,7 +62,7 @@ const HeatmapJson = T.Object({
 
 const COLUMNS = ['cell', 'row', 'col', 'x_m', 'y_m', 'seconds'];
 
-export function hqHeatmapRoutes(deps: HqOptions): HttpRoutePlugin {
+export function hqHeatmapRoutes(deps: HqOptions, queries: HqQueryPool): HttpRoutePlugin {
   const model = compileFloor(deps.config.floor, deps.config.analysis);
   const current = heatGrid(model);
   const ranges = pathRanges(deps);
@@ -88,14 +89,14 @@ export function hqHeatmapRoutes(deps: HqOptions): HttpRoutePlugin {
                   },
                 },
               },
-              ...errorResponses(400, 401, 403, 500),
+              ...errorResponses(400, 401, 403, 500, 503),
             },
           },
         },
         async (request, reply) => {
           const { format, scale } = request.query;
           const range = resolveRange(request.query, ranges);
-          const { heatmap, bins } = deps.aggregates.heatmap(range);
+          const { heatmap, bins } = await queries.run({ kind: 'heatmap', range });
           const fields = rangeFields(range);
           if (fields.final_until !== null) reply.header('x-final-until', fields.final_until);
           const grid = gridOf(heatmap, current);

@@ -47,11 +47,19 @@ export interface HqAggregateSource extends DailySummarySource {
   newestBinEnd(): number | undefined;
 }
 
-/** The options of `hqRoutes()`. */
-export interface HqOptions {
+/** What a table declaration reads (hq-tables.ts): on the main thread the store, in a query worker its own. */
+export interface HqTableOptions {
   aggregates: HqAggregateSource;
-  /** The validated gateway config: store time zone, floor plan (ids, names, kinds), k-anonymity, cameras. */
-  config: Pick<GatewayConfig, 'store' | 'floor' | 'analysis' | 'devices'>;
+  /** Store time zone, floor plan (ids, names, kinds), k-anonymity. */
+  config: Pick<GatewayConfig, 'store' | 'floor' | 'analysis'>;
+}
+
+/** The options of `hqRoutes()`. */
+export interface HqOptions extends HqTableOptions {
+  /** The validated gateway config: the above, cameras (`GET /floor`) and the query workers (`http`). */
+  config: Pick<GatewayConfig, 'store' | 'floor' | 'analysis' | 'devices' | 'http'>;
+  /** The SQLite file `aggregates` writes (`<data-dir>/omo.db`): query workers open it read-only. */
+  database: string;
   /** The clock that `from`/`to` default from, epoch ms; default Date.now (tests fix it). */
   now?: () => number;
   /**

@@ -8,10 +8,9 @@
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import { foldRareFlows } from '../../aggregate/k-anonymity.js';
-import type { HttpRoutePlugin } from '../types.js';
 import { binnedPage } from './hq-pages.js';
-import { BinTimes, binTimes, type HqOptions, NullableNumber, NullableString, pathRanges } from './hq-params.js';
-import { hqTableRoute } from './hq-table.js';
+import { BinTimes, binTimes, type HqTableOptions, NullableNumber, NullableString } from './hq-params.js';
+import { defineTable } from './hq-table.js';
 
 const TransitionRow = T.Object({
   ...BinTimes,
@@ -32,11 +31,9 @@ const TopPathRow = T.Object({
   folded_flows: T.Integer({ description: 'Distinct paths folded into this row (0 on ordinary rows).' }),
 });
 
-export function hqPathRoutes(options: HqOptions): HttpRoutePlugin[] {
-  const ranges = pathRanges(options);
-  const { aggregates } = options;
-  const k = options.config.analysis.k_anonymity;
-  const transitions = hqTableRoute(ranges, {
+export function transitionsTable({ aggregates, config }: HqTableOptions) {
+  const k = config.analysis.k_anonymity;
+  return defineTable({
     name: 'hq-transitions',
     url: '/api/v1/paths/transitions',
     summary: 'Transitions between area zones per bin, k-anonymised',
@@ -62,8 +59,11 @@ export function hqPathRoutes(options: HqOptions): HttpRoutePlugin[] {
         }),
       ),
   });
+}
 
-  const top = hqTableRoute(ranges, {
+export function topPathsTable({ aggregates, config }: HqTableOptions) {
+  const k = config.analysis.k_anonymity;
+  return defineTable({
     name: 'hq-top-paths',
     url: '/api/v1/paths/top',
     summary: 'The most frequent paths through area zones over the range, k-anonymised',
@@ -91,5 +91,4 @@ export function hqPathRoutes(options: HqOptions): HttpRoutePlugin[] {
       return { total: ranking.kept + (hasOther ? 1 : 0), items };
     },
   });
-  return [transitions, top];
 }

@@ -1,28 +1,39 @@
 /**
  * The HQ data routes over path analysis (ARCHITECTURE §8), all `hq:read`: footfall, zone stats,
- * transitions, top paths, heatmap (JSON/CSV/PNG), the daily summary and the floor plan. A part adds
- * them with `hqRoutes({ aggregates, config, now, finalUntil })` (options: hq-params.ts `HqOptions`).
- * The table routes are declarations (hq-table.ts); a part exposes a declared aggregate stream of its
- * own with `hqStreamRoute()` (hq-stream.ts).
+ * transitions, top paths, the daily summary, heatmap (JSON/CSV/PNG) and the floor plan. A part adds
+ * them with `hqRoutes({ aggregates, config, database, now, finalUntil })` (options: hq-params.ts
+ * `HqOptions`). The table routes are declarations (hq-tables.ts); their rows and the heatmap are read
+ * in query workers (hq-query-pool.ts, issue 8), which the app's close ends. A part exposes a declared
+ * aggregate stream of its own with `hqStreamRoute()` (hq-stream.ts).
  */
 import type { HttpRoutePlugin } from '../types.js';
 import { hqFloorRoutes } from './hq-floor.js';
-import { hqFootfallRoutes } from './hq-footfall.js';
 import { hqHeatmapRoutes } from './hq-heatmap.js';
-import type { HqOptions } from './hq-params.js';
-import { hqPathRoutes } from './hq-paths.js';
-import { hqSummaryRoutes } from './hq-summary.js';
-import { hqZoneRoutes } from './hq-zones.js';
+import { type HqOptions, pathRanges } from './hq-params.js';
+import { HqQueryPool } from './hq-query-pool.js';
+import { hqTableRoute } from './hq-table.js';
+import { hqTables } from './hq-tables.js';
 
 export type { HqAggregateSource, HqOptions } from './hq-params.js';
 
 export function hqRoutes(options: HqOptions): HttpRoutePlugin[] {
+  const { config } = options;
+  const queries = new HqQueryPool({
+    database: options.database,
+    // What the workers' declarations read; plain data, copied into each worker.
+    config: { store: config.store, floor: config.floor, analysis: config.analysis },
+    workers: config.http.query_workers,
+    queue: config.http.query_queue,
+  });
+  const ranges = pathRanges(options);
+  const closing: HttpRoutePlugin = {
+    name: 'hq-query-workers',
+    register: (app) => void app.addHook('onClose', () => queries.close()),
+  };
   return [
-    hqFootfallRoutes(options),
-    hqZoneRoutes(options),
-    ...hqPathRoutes(options),
-    hqHeatmapRoutes(options),
-    hqSummaryRoutes(options),
+    ...hqTables(options).map((table) => hqTableRoute(ranges, table, queries)),
+    hqHeatmapRoutes(options, queries),
     hqFloorRoutes(options),
+    closing,
   ];
 }

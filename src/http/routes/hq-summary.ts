@@ -8,9 +8,8 @@
 import { Type as T } from '@sinclair/typebox';
 import { dailySummaries } from '../../aggregate/daily-summary.js';
 import { StringEnum } from '../schemas.js';
-import type { HttpRoutePlugin } from '../types.js';
-import { type HqOptions, NullableNumber, NullableString, pathRanges } from './hq-params.js';
-import { hqTableRoute } from './hq-table.js';
+import { type HqTableOptions, NullableNumber, NullableString } from './hq-params.js';
+import { defineTable } from './hq-table.js';
 
 /** A year of days per request keeps the hour bins read for peak hours bounded (8,784 per line). */
 const MAX_DAYS = 366;
@@ -35,11 +34,9 @@ const DayRow = T.Object({
   }),
 });
 
-export function hqSummaryRoutes(options: HqOptions): HttpRoutePlugin {
-  const ranges = pathRanges(options);
-  const { aggregates, config } = options;
+export function dailySummaryTable({ aggregates, config }: HqTableOptions) {
   const context = { timeZone: config.store.timezone, zones: config.floor.zones };
-  return hqTableRoute(ranges, {
+  return defineTable({
     name: 'hq-summary',
     url: '/api/v1/summary/daily',
     summary: 'Daily store summary: visitors, groups, peak hour, visit duration, busiest zones, checkout rate',

@@ -34,6 +34,7 @@ import {
   resolveRange,
   ToParam,
 } from './hq-params.js';
+import type { HqQueryPool } from './hq-query-pool.js';
 
 export interface TableRequest<E> {
   /** The range asked for, cut at final_until: read bins starting in [range.fromMs, range.toMs). */
@@ -103,9 +104,19 @@ export function PageSchema(item: TSchema, description: string, paging: 'offset' 
   );
 }
 
+/** Types a declaration (infers its parameters and row) without registering it. */
+export function defineTable<P extends TProperties, W extends TObject>(table: HqTable<P, W>): HqTable<P, W> {
+  return table;
+}
+
+/**
+ * The route of a declaration. With `queries`, its rows are produced in a query worker (hq-query-pool.ts)
+ * from the declaration of the same name there; without, here (a declared stream's keyset page).
+ */
 export function hqTableRoute<P extends TProperties, W extends TObject>(
   ranges: RangeSource,
   table: HqTable<P, W>,
+  queries?: HqQueryPool,
 ): HttpRoutePlugin {
   const paging = table.paging ?? 'offset';
   const querystring = Query({
@@ -133,7 +144,7 @@ export function hqTableRoute<P extends TProperties, W extends TObject>(
             querystring,
             response: {
               200: tableResponse(PageSchema(table.row, `${table.summary}: one page`, paging), table.summary),
-              ...errorResponses(400, 401, 403, 500),
+              ...errorResponses(400, 401, 403, 500, ...(queries === undefined ? [] : [503])),
             },
           },
         },
@@ -141,7 +152,11 @@ export function hqTableRoute<P extends TProperties, W extends TObject>(
           const { from, to, bin, limit, offset = 0, after, format, ...own } = request.query;
           const range = resolveRange({ from, to, bin }, ranges, table.maxDays);
           const page = { limit, offset, ...(after === undefined ? {} : { after }) };
-          const { total, items, cursor } = table.rows({ range, page, query: own as Static<TObject<P>> });
+          const asked = { range, page, query: own as Static<TObject<P>> };
+          const { total, items, cursor } =
+            queries === undefined
+              ? table.rows(asked)
+              : ((await queries.run({ kind: 'table', name: table.name, request: asked })) as TablePage<Static<W>>);
           const next = nextOf(request.url, range, paging === 'offset' ? { offset, limit, total } : { cursor });
           const fields = rangeFields(range);
           if (total !== null) reply.header('x-total-count', String(total));

@@ -8,10 +8,9 @@
  */
 import { Type as T } from '@sinclair/typebox';
 import type { RangeOptions, ZoneSeriesRow } from '../../aggregate/query.js';
-import type { HttpRoutePlugin } from '../types.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqOptions, IdListParam, NullableNumber, pathRanges } from './hq-params.js';
-import { hqTableRoute } from './hq-table.js';
+import { BinTimes, type HqTableOptions, IdListParam, NullableNumber } from './hq-params.js';
+import { defineTable } from './hq-table.js';
 
 const ZoneRow = T.Object({
   ...BinTimes,
@@ -31,12 +30,10 @@ const ZoneRow = T.Object({
   queue_wait_littles_law_s: NullableNumber("Queue zones: Little's law, person-seconds / visits ended."),
 });
 
-export function hqZoneRoutes(options: HqOptions): HttpRoutePlugin {
-  const ranges = pathRanges(options);
-  const { aggregates, config } = options;
+export function zoneStatsTable({ aggregates, config }: HqTableOptions) {
   const kinds = new Map<string, string>(config.floor.zones.map((zone) => [zone.id, zone.kind]));
   const configured = [...kinds.keys()];
-  return hqTableRoute(ranges, {
+  return defineTable({
     name: 'hq-zones',
     url: '/api/v1/zones/stats',
     summary: 'Visits, dwell, occupancy and queue waits per zone and bin',

@@ -1,0 +1,54 @@
+/**
+ * One HQ query worker (started by hq-query-pool.ts): a read-only connection to the gateway's SQLite
+ * file and the same table declarations the routes serve (hq-tables.ts), answering one query at a time.
+ * WAL lets this connection read a consistent snapshot while the main thread writes bins; it never
+ * writes, so it cannot take the write lock the live store needs.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { BinLevels } from '../../aggregate/levels.js';
+import { AggregateQuery, QueryError } from '../../aggregate/query.js';
+import { AggregateStatements } from '../../aggregate/statements.js';
+import { createLogger } from '../../log.js';
+import { HttpError } from '../errors.js';
+import type { HqJob, HqReply, HqWorkerData } from './hq-query-pool.js';
+import { type HqTableOptions, hqTables } from './hq-tables.js';
+
+const log = createLogger('omo:http');
+
+const { database, config } = workerData as HqWorkerData & { config: HqTableOptions['config'] };
+const db = new Database(database, { readonly: true, fileMustExist: true });
+// A checkpoint may hold the file briefly; wait rather than fail the query.
+db.pragma('busy_timeout = 5000');
+const levels = new BinLevels(config.analysis.bin_s, config.store.timezone);
+const aggregates = new AggregateQuery(new AggregateStatements(db), levels);
+const tables = new Map(hqTables({ aggregates, config }).map((table) => [table.name, table]));
+
+function answer(job: HqJob): unknown {
+  if (job.kind === 'heatmap') return aggregates.heatmap(job.range);
+  const table = tables.get(job.name);
+  if (table === undefined) throw new Error(`no HQ table named ${job.name}`);
+  return table.rows(job.request);
+}
+
+parentPort?.on('message', ({ id, job }: { id: number; job: HqJob }) => {
+  let reply: HqReply;
+  try {
+    reply = { id, value: answer(job) };
+  } catch (error) {
+    reply = { id, error: describe(error) };
+  }
+  parentPort?.postMessage(reply);
+});
+
+function describe(error: unknown): Extract<HqReply, { error: unknown }>['error'] {
+  if (error instanceof HttpError) {
+    const { statusCode: status, code, message, parameter } = error;
+    return parameter === undefined ? { status, code, message } : { status, code, message, parameter };
+  }
+  if (error instanceof QueryError) {
+    return { status: 400, code: 'invalid_parameter', message: error.message, parameter: error.parameter };
+  }
+  log.error(`HQ query failed: ${(error as Error).stack ?? String(error)}`);
+  return { status: 500, code: 'internal', message: 'internal error; the gateway log has the details' };
+}
