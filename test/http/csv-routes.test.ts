@@ -54,7 +54,12 @@ beforeAll(async () => {
     devices: { list: () => [...DEVICES, { ...DEVICES[0], id: '-cam' } as (typeof DEVICES)[0]] },
     deadLetters,
     routes: [
-      ...hqRoutes({ aggregates: aggregates.store, config: scenario.config, now: () => NOW }),
+      ...hqRoutes({
+        aggregates: aggregates.store,
+        config: scenario.config,
+        database: aggregates.db.name,
+        now: () => NOW,
+      }),
       hqStreamRoute({ config, now: () => NOW }, shelf, { url: '/api/v1/shelves', summary: 'Shelf lanes' }),
       occupancyRoutes({ currentOccupancy: () => ({ ts: NOW, zones: [{ zone: 'entrance', kind: 'area', count: 2 }] }) }),
     ],

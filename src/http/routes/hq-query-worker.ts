@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { BinLevels } from '../../aggregate/levels.js';
 import { AggregateQuery, QueryError } from '../../aggregate/query.js';
-import { AggregateStatements } from '../../aggregate/statements.js';
+import { SeriesRows } from '../../aggregate/series-rows.js';
 import { createLogger } from '../../log.js';
 import { HttpError } from '../errors.js';
 import type { HqJob, HqReply, HqWorkerData } from './hq-query-pool.js';
@@ -21,7 +21,8 @@ const db = new Database(database, { readonly: true, fileMustExist: true });
 // A checkpoint may hold the file briefly; wait rather than fail the query.
 db.pragma('busy_timeout = 5000');
 const levels = new BinLevels(config.analysis.bin_s, config.store.timezone);
-const aggregates = new AggregateQuery(new AggregateStatements(db), levels);
+// The open roll-up periods are read from the file too (agg_mark + their raw bins, series-rows.ts).
+const aggregates = new AggregateQuery(new SeriesRows(db, levels), levels);
 const tables = new Map(hqTables({ aggregates, config }).map((table) => [table.name, table]));
 
 function answer(job: HqJob): unknown {
