@@ -7,7 +7,9 @@
  * committed before the uplink may publish), so a bin write and its outbox append cannot be one commit.
  * Instead `stage` runs in the SAME transaction as the bin and keeps the record in the table; after the
  * commit `flush` appends staged records to the outbox and clears them. A crash before the append
- * leaves them staged and the next start flushes them: nothing is lost.
+ * leaves them staged and the next start flushes them: nothing is lost. A flush hands every staged
+ * stream to the outbox in ONE call (one durable commit: `Outbox.appendMany`) and clears them in one
+ * transaction — two commits per flush, not two per stream (ARCHITECTURE §10: each costs pages).
  *
  * - Staging the same figures again stages nothing (same digest): a restart that re-closes a bin
  *   produces no duplicate record.
@@ -93,28 +95,24 @@ export class StagedRevisions<S extends string> {
   }
 
   /**
-   * Hands every staged record to `append`, one call per stream, oldest bin first, and clears each
-   * stream's rows once its call returned. Returns the records handed over.
+   * Hands every staged record to `append` in ONE call — per stream, oldest bin first — and clears them
+   * in one transaction once it returned (a kill in between re-appends them: source keys make that a
+   * no-op). Returns the records handed over.
    */
-  flush(append: (stream: S, records: StagedRecord[]) => void): number {
-    const byStream = new Map<S, StagedRow[]>();
-    for (const row of this.pendingRows.all() as StagedRow[]) {
+  flush(append: (batches: { stream: S; records: StagedRecord[] }[]) => void): number {
+    const rows = this.pendingRows.all() as StagedRow[];
+    if (rows.length === 0) return 0;
+    const byStream = new Map<S, StagedRecord[]>();
+    for (const row of rows) {
       const list = byStream.get(row.stream as S) ?? [];
-      list.push(row);
+      list.push(JSON.parse(row.body) as StagedRecord);
       byStream.set(row.stream as S, list);
     }
-    let appended = 0;
-    for (const [stream, list] of byStream) {
-      append(
-        stream,
-        list.map((row) => JSON.parse(row.body) as StagedRecord),
-      );
-      this.db.transaction(() => {
-        for (const row of list) this.clear.run(row.stream, row.start_ms, row.revision);
-      })();
-      appended += list.length;
-    }
-    return appended;
+    append([...byStream].map(([stream, records]) => ({ stream, records })));
+    this.db.transaction(() => {
+      for (const row of rows) this.clear.run(row.stream, row.start_ms, row.revision);
+    })();
+    return rows.length;
   }
 
   pending(): number {

@@ -14,6 +14,17 @@ import { AGGREGATE_STREAMS, type AggregateStream, uplinkBodies, uplinkSourceKey 
 /** The part of the outbox this needs (src/store/outbox/outbox.ts `Outbox`): an idempotent append by key. */
 export interface OutboxSink<S extends string = AggregateStream> {
   append(stream: S, records: readonly object[], options: { keys: readonly string[] }): string[];
+  /** Several streams in one durable commit; without it, one `append` per stream. */
+  appendMany?(batches: readonly { stream: S; records: readonly object[]; keys: readonly string[] }[]): string[][];
+}
+
+/** Appends keyed batches in one outbox commit when the sink can, else stream by stream. */
+export function appendKeyed<S extends string>(
+  outbox: OutboxSink<S>,
+  batches: readonly { stream: S; records: readonly object[]; keys: readonly string[] }[],
+): void {
+  if (outbox.appendMany) outbox.appendMany(batches);
+  else for (const { stream, records, keys } of batches) outbox.append(stream, records, { keys });
 }
 
 export class UplinkLog {
@@ -49,11 +60,14 @@ export class UplinkLog {
     );
   }
 
-  /** Appends every staged record to the outbox, oldest bin first, one append per stream. */
+  /** Appends every staged record to the outbox, oldest bin first, in one commit. */
   flush(outbox: OutboxSink): number {
-    return this.revisions.flush((stream, records) => {
-      const keyed = records as unknown as { bin_start: string; bin_s: number; revision: number }[];
-      outbox.append(stream, records, { keys: keyed.map(uplinkSourceKey) });
+    return this.revisions.flush((batches) => {
+      const keyed = batches.map(({ stream, records }) => {
+        const heads = records as unknown as { bin_start: string; bin_s: number; revision: number }[];
+        return { stream, records, keys: heads.map(uplinkSourceKey) };
+      });
+      appendKeyed(outbox, keyed);
     });
   }
 

@@ -44,8 +44,8 @@ describe('uplink records across a kill between the outbox commit and the staged 
     outbox = new Outbox({ gatewayId: 'gw-1', path: join(fixture.dir, 'outbox.db'), maxBytes: 1e9, maxAgeMs: 1e12 });
     await outbox.start();
     const real = outbox;
-    // Bins go through normally until the last one: its flush appends footfall, heatmap and paths and
-    // clears each, then "dies" right after the outbox commit of zones, before clearing that.
+    // Bins go through normally until the last one: its flush appends footfall, heatmap and paths, then
+    // "dies" right after the outbox commit of zones, before the staged rows are cleared (after all).
     let dying = false;
     const sink: OutboxSink = {
       append(stream, records, options) {
@@ -62,7 +62,8 @@ describe('uplink records across a kill between the outbox commit and the staged 
     });
     const staged = fixture.db.prepare('SELECT stream, start_ms FROM agg_uplink WHERE body IS NOT NULL').all();
     const first = held(real);
-    expect(staged).toEqual([{ stream: 'zones', start_ms: bins.at(-1)?.bin_start_ms }]);
+    const last = bins.at(-1)?.bin_start_ms;
+    expect(staged).toEqual([...STREAMS].sort().map((stream) => ({ stream, start_ms: last })));
     expect(real.pending('zones')).toBe(bins.length);
     expect(real.pending('footfall')).toBe(bins.length);
 

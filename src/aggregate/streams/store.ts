@@ -22,7 +22,7 @@ import { BinLevels } from '../levels.js';
 import { Retention } from '../retention.js';
 import { StagedRevisions } from '../staged-revisions.js';
 import { checkTimeZone } from '../time-zone.js';
-import type { OutboxSink } from '../uplink-log.js';
+import { appendKeyed, type OutboxSink } from '../uplink-log.js';
 import {
   type CompiledStream,
   compileStream,
@@ -157,11 +157,17 @@ export class StreamStore implements StreamHost {
     if (!outbox) return 0;
     try {
       const uplinks = new Map(sql.registrations.all().map((r) => [r.name, r.uplink]));
-      const n = staging.flush((name, records) => {
-        const stream = uplinks.get(name);
-        // A declaration that dropped its uplink: what it staged before has nowhere to go.
-        if (!isOutboxStream(stream)) return log.warn(`${records.length} ${name} records dropped: no uplink stream`);
-        outbox.append(stream, records, { keys: (records as unknown as StreamUplinkHead[]).map(streamSourceKey) });
+      const n = staging.flush((batches) => {
+        const keyed = batches.flatMap(({ stream: name, records }) => {
+          const stream = uplinks.get(name);
+          // A declaration that dropped its uplink: what it staged before has nowhere to go.
+          if (isOutboxStream(stream)) {
+            return [{ stream, records, keys: (records as unknown as StreamUplinkHead[]).map(streamSourceKey) }];
+          }
+          log.warn(`${records.length} ${name} records dropped: no uplink stream`);
+          return [];
+        });
+        appendKeyed(outbox, keyed);
       });
       metrics.uplinked.inc(n);
       this.uplinkBehind = false;

@@ -29,6 +29,12 @@ import {
 import type { OutboxOptions, OutboxStats, RequeueRange } from './types.js';
 
 export type { AppendOptions } from './keys.js';
+
+/** One stream's records for `appendMany`, with optional source keys (one per record). */
+export interface AppendBatch extends AppendOptions {
+  stream: OutboxStream;
+  records: readonly object[];
+}
 export type { OutboxRecord } from './records.js';
 export { outboxMigrations } from './schema.js';
 export { OUTBOX_STREAMS, type OutboxStream } from './streams.js';
@@ -90,14 +96,30 @@ export class Outbox {
    * (one per record), a key this stream already holds inserts nothing and returns the first id.
    */
   append(stream: OutboxStream, records: readonly object[], options?: AppendOptions): string[] {
+    return this.appendMany([{ stream, records, ...options }])[0] as string[];
+  }
+
+  /**
+   * `append` for several streams in ONE durable transaction — one fsync, and the pages the streams
+   * share (indexes, counters) written once (ARCHITECTURE §10) — all or nothing; ids per batch.
+   */
+  appendMany(batches: readonly AppendBatch[]): string[][] {
     this.requireStarted();
-    if (!isOutboxStream(stream)) throw new TypeError(`outbox.append: unknown stream ${JSON.stringify(stream)}`);
-    if (!Array.isArray(records)) throw new TypeError(`outbox.append(${stream}): records must be an array`);
-    const keys = checkKeys(stream, records.length, options);
-    if (records.length === 0) return [];
-    const { ids, inserted } = this.commit(() => this.insert(stream, records, keys));
-    if (inserted > 0) this.notify(stream);
-    return ids;
+    const checked = batches.map(({ stream, records, keys }) => {
+      if (!isOutboxStream(stream)) throw new TypeError(`outbox.append: unknown stream ${JSON.stringify(stream)}`);
+      if (!Array.isArray(records)) throw new TypeError(`outbox.append(${stream}): records must be an array`);
+      return { stream, records, keys: checkKeys(stream, records.length, keys === undefined ? undefined : { keys }) };
+    });
+    if (checked.every((batch) => batch.records.length === 0)) return checked.map(() => []);
+    const written = this.commit(() =>
+      checked.map((b) =>
+        b.records.length === 0 ? { ids: [], inserted: 0 } : this.insert(b.stream, b.records, b.keys),
+      ),
+    );
+    written.forEach(({ inserted }, i) => {
+      if (inserted > 0) this.notify((checked[i] as AppendBatch).stream);
+    });
+    return written.map(({ ids }) => ids);
   }
 
   /** Up to `max` pending records of a stream, lowest seq first. */

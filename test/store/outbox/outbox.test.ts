@@ -62,6 +62,31 @@ describe('Outbox', () => {
     expect(outbox.append('footfall', [{ a: 1 }])).toEqual(['gw:footfall:1']); // the failed seqs were not used
   });
 
+  it('appends several streams in one commit, all or nothing, and tells each stream that got records', async () => {
+    const outbox = await outboxAt();
+    const told: string[] = [];
+    outbox.onAppend((stream) => told.push(stream));
+    expect(
+      outbox.appendMany([
+        { stream: 'footfall', records: [{ in: 1 }], keys: ['a'] },
+        { stream: 'zones', records: [] },
+        { stream: 'heatmap', records: [{ cells: [] }, { cells: [[1, 2]] }] },
+      ]),
+    ).toEqual([['gw:footfall:1'], [], ['gw:heatmap:1', 'gw:heatmap:2']]);
+    expect(told).toEqual(['footfall', 'heatmap']);
+    // A bad record in a later batch: the earlier batch is not committed either.
+    expect(() =>
+      outbox.appendMany([
+        { stream: 'footfall', records: [{ in: 2 }] },
+        { stream: 'zones', records: [{ id: 'mine' }] },
+      ]),
+    ).toThrow(/zones.*"id"/);
+    expect(outbox.peek('footfall', 10).map((r) => r.id)).toEqual(['gw:footfall:1']);
+    expect(outbox.pending('zones')).toBe(0);
+    // A known source key answers with its first id, inserting nothing.
+    expect(outbox.appendMany([{ stream: 'footfall', records: [{ in: 1 }], keys: ['a'] }])).toEqual([['gw:footfall:1']]);
+  });
+
   it('acks by id: acked records leave the queue, other gateways’ ids are refused', async () => {
     const outbox = await outboxAt();
     const ids = outbox.append('shelf', [{ n: 1 }, { n: 2 }, { n: 3 }]);
