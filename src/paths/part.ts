@@ -15,7 +15,18 @@ import { CheckpointFile } from './checkpoint/checkpoint-file.js';
 import { Checkpointer } from './checkpoint/checkpointer.js';
 import { LivePaths } from './live/live-paths.js';
 
-export const pathsPart: PartFactory = ({ config, dataDir, bus, metrics, clock, db, publish, logger, need, addRoutes }) => {
+export const pathsPart: PartFactory = ({
+  config,
+  dataDir,
+  bus,
+  metrics,
+  clock,
+  db,
+  publish,
+  logger,
+  need,
+  addRoutes,
+}) => {
   const log = logger('omo:paths');
   const aggregates = need('aggregates');
   const now = () => clock.now();
