@@ -93,6 +93,13 @@ export class Checkpointer {
     });
   }
 
+  /** The state could not be taken at this watermark: counted and logged; the next one is due checkpoint_s on. */
+  failed(watermarkTs: number, error: Error): void {
+    this.lastWatermark = watermarkTs;
+    log.warn(`checkpoint not taken: ${error.message}`);
+    this.results.inc({ result: 'failed' });
+  }
+
   /** The checkpoint on disk, if there is a usable one. */
   load(): LoadedCheckpoint | undefined {
     try {

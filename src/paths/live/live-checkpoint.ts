@@ -66,8 +66,16 @@ export class LiveCheckpoint {
 
   /** Saves the state when a checkpoint is due at the run's watermark. */
   saveIfDue(run: Running): void {
-    if (Number.isFinite(run.watermarkTs) && this.checkpointer.due(run.watermarkTs))
-      this.checkpointer.save(run.watermarkTs, captureState(run, this.floor));
+    if (!Number.isFinite(run.watermarkTs) || !this.checkpointer.due(run.watermarkTs)) return;
+    let state: ReturnType<typeof captureState>;
+    try {
+      state = captureState(run, this.floor);
+    } catch (error) {
+      // A state that cannot be taken must not stop the analysis; the last good checkpoint stays.
+      this.checkpointer.failed(run.watermarkTs, error as Error);
+      return;
+    }
+    this.checkpointer.save(run.watermarkTs, state);
   }
 
   /** A clean stop handed every bin on: nothing is left to restore. */
