@@ -20,20 +20,22 @@ export interface MqttFramesOptions extends SourceEvents {
 }
 
 /**
- * Paces frames to `fps` on a grid of one frame interval: a frame up to half an interval early is taken,
- * so a camera sending at `fps` with a quarter interval of network jitter either way loses nothing, and a
- * flood is cut to `fps` (plus the one early frame the half-interval allows at its start). A camera that
- * paused for longer than an interval starts a new grid.
+ * Paces frames to `fps`: a token bucket refilled at `fps` that holds at most two frames. A camera sending
+ * at its fps keeps it between one and two, so arrival jitter — a frame delayed by a busy network or
+ * broker, the next one on time — loses nothing; a flood gets `fps` frames a second (after a first burst
+ * of two). A grid anchored on one frame's arrival would refuse every on-time frame after a late one.
  */
 export class FpsGate {
-  private nextDueMs = Number.NEGATIVE_INFINITY;
+  private tokens = 2;
+  private lastMs: number | undefined;
 
   constructor(private readonly intervalMs: number) {}
 
   admit(nowMs: number): boolean {
-    const interval = this.intervalMs;
-    if (nowMs < this.nextDueMs - interval / 2) return false;
-    this.nextDueMs = (nowMs > this.nextDueMs + interval ? nowMs : this.nextDueMs) + interval;
+    if (this.lastMs !== undefined) this.tokens = Math.min(2, this.tokens + Math.max(0, nowMs - this.lastMs) / this.intervalMs);
+    this.lastMs = nowMs;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
     return true;
   }
 }
