@@ -32,7 +32,8 @@ export class FpsGate {
   constructor(private readonly intervalMs: number) {}
 
   admit(nowMs: number): boolean {
-    if (this.lastMs !== undefined) this.tokens = Math.min(2, this.tokens + Math.max(0, nowMs - this.lastMs) / this.intervalMs);
+    if (this.lastMs !== undefined)
+      this.tokens = Math.min(2, this.tokens + Math.max(0, nowMs - this.lastMs) / this.intervalMs);
     this.lastMs = nowMs;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
