@@ -14,7 +14,7 @@
  * - busiest zones: the three zones with the most visits (staff_only zones left out), ties by id.
  */
 import type { Period } from './levels.js';
-import type { LineSeriesRow, RangeOptions, StoreVisitRow, ZoneSeriesRow } from './query.js';
+import type { LineSeriesRow, RangeOptions, StoreVisitRow } from './query.js';
 import { compareIds, footfallOf } from './records.js';
 import { localDate, localIso } from './time-zone.js';
 
@@ -37,10 +37,18 @@ export type DailySummary = {
   busiest_zones: { zone: string; visits: number }[];
 };
 
-/** The series the summary reads (src/aggregate/store.ts `AggregateStore` provides them). */
+/** A zone's visits in one bin: all the summary needs of zones (their dwell histograms are not read). */
+export interface ZoneVisitRow {
+  start_ms: number;
+  zone: string;
+  kind: string;
+  visits: number;
+}
+
+/** The series the summary reads (query.ts `AggregateQuery` provides them). */
 export interface DailySummarySource {
   lineSeries(options: RangeOptions): LineSeriesRow[];
-  zoneSeries(options: RangeOptions): ZoneSeriesRow[];
+  zoneVisits(options: RangeOptions): ZoneVisitRow[];
   storeVisitSeries(options: RangeOptions): StoreVisitRow[];
 }
 
@@ -68,7 +76,7 @@ export function dailySummaries(
   const whole = { fromMs: first.start, toMs: last.end };
   const dayLines = groupByStart(source.lineSeries({ resolution: 'day', ...whole }));
   const hourLines = groupByStart(source.lineSeries({ resolution: 'hour', ...whole }));
-  const dayZones = groupByStart(source.zoneSeries({ resolution: 'day', ...whole }));
+  const dayZones = groupByStart(source.zoneVisits({ resolution: 'day', ...whole }));
   const dayVisits = new Map(source.storeVisitSeries({ resolution: 'day', ...whole }).map((r) => [r.start_ms, r]));
   const names = new Map(context.zones.map((zone) => [zone.id, zone.name]));
   return days.map((day) =>
@@ -94,7 +102,7 @@ function groupByStart<R extends { start_ms: number }>(rows: readonly R[]): Map<n
 interface DayRows {
   lines: LineSeriesRow[];
   hours: [number, LineSeriesRow[]][];
-  zones: (ZoneSeriesRow & { name: string | undefined })[];
+  zones: (ZoneVisitRow & { name: string | undefined })[];
   visits: StoreVisitRow | undefined;
 }
 

@@ -6,16 +6,22 @@
  * Paging is pushed into SQL (query-pages.ts) so a page costs what the page holds, not what the range
  * holds (issue 8: a long range must not stall the gateway): a caller first learns the shape of the
  * answer cheaply — the ids of a range (`seriesIds`), the rows each bin gives (`flowBinRows`) — then reads
- * only the bins of its page with a narrower range. Range totals are ranked and cut in SQL (`flowRanking`).
+ * only the bins of its page with a narrower range. Range totals are ranked and cut in SQL (`flowRanking`);
+ * sums read the coarsest bins inside the range (query-cover.ts).
+ *
+ * `limitReads(n)` bounds the stored bins the reads that follow may touch (a query worker sets it per
+ * request): one past it throws QueryTooLarge before reading, so a request costs at most n bins.
  */
 
 import type { ZoneKind } from '../paths/floor-model.js';
+import type { ZoneVisitRow } from './daily-summary.js';
 import { histogramPercentile } from './dwell-histogram.js';
 import type { BinLevels, Level, Period, Resolution } from './levels.js';
-import { addFlows, flowList, mergeHeatmaps } from './merge.js';
+import { addFlows, flowList } from './merge.js';
+import { Calendar, type CoverSegment } from './query-cover.js';
 import { type FlowKind, type FlowRanking, PageStatements } from './query-pages.js';
 import type { FlowCount, HeatmapCells, LineBinFigures, StoreVisitFigures, ZoneBinFigures } from './records.js';
-import { type AggregateStatements, heatOf, lineFigures, zoneFigures } from './statements.js';
+import { type AggregateStatements, lineFigures, type RowRange, zoneFigures } from './statements.js';
 
 export type { FlowKind, FlowRanking } from './query-pages.js';
 
@@ -63,19 +69,37 @@ export class QueryError extends Error {
   }
 }
 
+/** A request would read more stored bins than it may (`limitReads`): the client must narrow it. */
+export class QueryTooLarge extends Error {
+  constructor(
+    readonly bins: number,
+    readonly max: number,
+  ) {
+    super(
+      `this request reads ${bins} stored bins; one request may read ${max}: narrow it with a shorter range (from, to), a coarser bin, or a smaller page (limit)`,
+    );
+    this.name = 'QueryTooLarge';
+  }
+}
+
 export class AggregateQuery {
   private readonly pages: PageStatements;
-  /**
-   * Store-day lengths by start: a day's length takes several Intl look-ups, and a year of day rows
-   * repeats each day once per line and zone. One number per day ever queried (3,650 in ten years).
-   */
-  private readonly dayLengths = new Map<number, number>();
+  /** Bins of every level, store days remembered (a year of day rows repeats each day per line and zone). */
+  private readonly calendar: Calendar;
+  /** Bins the current request has read, and the most it may (undefined: no limit). */
+  private reads: { bins: number; max: number } | undefined;
 
   constructor(
     private readonly sql: AggregateStatements,
     private readonly levels: BinLevels,
   ) {
     this.pages = new PageStatements(sql.db, levels.raw.key);
+    this.calendar = new Calendar(levels);
+  }
+
+  /** From now on, reads may touch `maxBins` stored bins in all (a new request starts a new count). */
+  limitReads(maxBins: number): void {
+    this.reads = { bins: 0, max: maxBins };
   }
 
   /** Resolutions kept (those not finer than analysis.bin_s). */
@@ -85,18 +109,18 @@ export class AggregateQuery {
 
   /** Every bin of the resolution starting in [from, to), data or not. */
   periods(options: RangeOptions): Period[] {
-    return this.levels.periods(this.levelOf(options.resolution), options.fromMs, options.toMs);
+    return this.calendar.periods(this.levelOf(options.resolution), options.fromMs, options.toMs);
   }
 
   lineSeries(options: RangeOptions & { lines?: readonly string[] }): LineSeriesRow[] {
-    const { level, range } = this.range(options, options.lines);
+    const { level, range } = this.read(options, options.lines);
     return this.sql
       .lineRows(range)
       .map((row) => ({ ...this.key(level, row.start_ms), line: row.line, ...lineFigures(row) }));
   }
 
   zoneSeries(options: RangeOptions & { zones?: readonly string[] }): ZoneSeriesRow[] {
-    const { level, range } = this.range(options, options.zones);
+    const { level, range } = this.read(options, options.zones);
     return this.sql.zoneRows(range).map((row) => {
       const key = this.key(level, row.start_ms);
       return zoneSeriesRow(key, row.zone, zoneFigures(row));
@@ -104,7 +128,7 @@ export class AggregateQuery {
   }
 
   storeVisitSeries(options: RangeOptions): StoreVisitRow[] {
-    const { level, range } = this.range(options);
+    const { level, range } = this.read(options);
     return this.sql.binRows(range).map((row) => ({
       ...this.key(level, row.start_ms),
       count: row.store_visits,
@@ -115,18 +139,26 @@ export class AggregateQuery {
 
   /** Ids of the lines or zones with a row in the range (one since removed from the config too), sorted. */
   seriesIds(kind: 'line' | 'zone', options: RangeOptions): string[] {
-    return this.pages.seriesIds(kind, this.range(options).range);
+    return this.pages.seriesIds(kind, this.cover(options));
+  }
+
+  /** Zone visits per bin (no dwell figures: the daily summary's busiest and checkout zones). */
+  zoneVisits(options: RangeOptions): ZoneVisitRow[] {
+    // The rows' dwell histograms are never parsed (zoneSeries parses each for its percentiles).
+    return this.sql
+      .zoneRows(this.read(options).range)
+      .map(({ start_ms, zone, kind, visits }) => ({ start_ms, zone, kind, visits }));
   }
 
   /** Per bin with flows, in time order, how many rows its flows make k-anonymised (foldRareFlows). */
   flowBinRows(kind: FlowKind, k: number, options: RangeOptions): { start_ms: number; rows: number }[] {
-    return this.pages.flowBinRows(kind, k, this.range(options).range);
+    return this.pages.flowBinRows(kind, k, this.read(options).range);
   }
 
   /** Flows summed over the range, folded at k, one page of the kept ones ranked. */
   flowRanking(kind: FlowKind, k: number, options: RangeOptions & { limit: number; offset: number }): FlowRanking {
     const { limit, offset } = options;
-    return this.pages.flowRanking(kind, k, this.range(options).range, { limit, offset });
+    return this.pages.flowRanking(kind, k, this.cover(options), { limit, offset });
   }
 
   /**
@@ -140,7 +172,7 @@ export class AggregateQuery {
 
   /** Transitions or paths per bin, most frequent first within each bin. */
   flowSeries(kind: FlowKind, options: RangeOptions): FlowBin[] {
-    const { level, range } = this.range(options);
+    const { level, range } = this.read(options);
     const bins = new Map<number, Map<string, number>>();
     for (const row of this.sql.flowRows(range, kind)) {
       const counts = bins.get(row.start_ms) ?? new Map<string, number>();
@@ -159,12 +191,7 @@ export class AggregateQuery {
 
   /** The heatmap summed over the range; `bins` is how many bins had heatmap seconds. */
   heatmap(options: RangeOptions): { heatmap: HeatmapCells | null; bins: number } {
-    const { range } = this.range(options);
-    const heats = this.sql.binRows(range).flatMap((row) => {
-      const heat = heatOf(row);
-      return heat === null ? [] : [heat];
-    });
-    return { heatmap: mergeHeatmaps(heats), bins: heats.length };
+    return this.pages.heatmap(this.cover(options), this.range(options).range);
   }
 
   private levelOf(resolution: Resolution): Level {
@@ -178,20 +205,45 @@ export class AggregateQuery {
     return level;
   }
 
-  private range(options: RangeOptions, ids?: readonly string[]) {
+  private range(options: RangeOptions, ids?: readonly string[]): { level: Level; range: RowRange } {
     const level = this.levelOf(options.resolution);
     return { level, range: { res: level.key, from: options.fromMs, to: options.toMs, ids: ids ?? null } };
   }
 
+  /** The range, its bins counted against the request's limit. */
+  private read(options: RangeOptions, ids?: readonly string[]) {
+    const found = this.range(options, ids);
+    this.count(this.calendar.count(found.level, options.fromMs, options.toMs));
+    return found;
+  }
+
+  /**
+   * The coarsest stored bins making up the range (query-cover.ts), counted against the limit; the asked
+   * level's open period, not stored, as its raw bins (query-pages.ts).
+   */
+  private cover(options: RangeOptions): CoverSegment[] {
+    const level = this.levelOf(options.resolution);
+    const segments = this.calendar.cover(level, options.fromMs, options.toMs, this.pages.marks());
+    const open = this.pages.openOf({ res: level.key, from: options.fromMs, to: options.toMs });
+    if (open !== null) {
+      const raw = this.levels.raw;
+      const end = this.calendar.periodOf(level, open).end;
+      segments.push({ res: raw.key, from: open, to: end, bins: this.calendar.count(raw, open, end) });
+    }
+    this.count(segments.reduce((sum, segment) => sum + segment.bins, 0));
+    return segments;
+  }
+
+  private count(bins: number): void {
+    if (this.reads === undefined) return;
+    this.reads.bins += bins;
+    if (this.reads.bins > this.reads.max) throw new QueryTooLarge(this.reads.bins, this.reads.max);
+  }
+
   private key(level: Level, start: number): BinKey {
     if (!level.day) return { start_ms: start, len_s: level.key };
-    let length = this.dayLengths.get(start);
-    if (length === undefined) {
-      const period = this.levels.periodOf(level, start);
-      length = (period.end - period.start) / 1000;
-      this.dayLengths.set(start, length);
-    }
-    return { start_ms: start, len_s: length };
+    const period = this.calendar.periodOf(level, start);
+    return { start_ms: start, len_s: (period.end - period.start) / 1000 };
   }
 }
 

@@ -224,6 +224,13 @@ export const HttpSchema = Section('The HTTP server: HQ API, dashboard, signage p
     maximum: 4,
     default: 1,
   }),
+  query_max_bins: T.Integer({
+    description:
+      'Stored bins one HQ request may read (sums read whole days inside a range, so a year of hours is about 400); a request needing more is answered 413 saying how to narrow it. 5,000 fits every span the minute and 15-minute bins allow.',
+    minimum: 100,
+    maximum: 1_000_000,
+    default: 5000,
+  }),
   query_queue: T.Integer({
     description:
       'HQ queries that may wait for a free query worker; one more is answered 503 with Retry-After (bounds the memory waiting requests hold).',

@@ -22,6 +22,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'The token lacks the scope this route needs.',
   404: 'Not found.',
   409: 'Conflicts with existing state.',
+  413: 'The request would read more than one request may; the message says how to narrow it.',
   500: 'Internal error (details only in the gateway log).',
   503: 'Not available right now.',
 };

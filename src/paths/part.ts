@@ -54,7 +54,14 @@ export const pathsPart: PartFactory = ({
     },
   });
   addRoutes(occupancyRoutes(paths));
-  const hq = { aggregates, config, database: db.name, now: () => clock.now(), finalUntil: () => paths.finalUntil() };
+  const hq = {
+    aggregates,
+    config,
+    database: db.name,
+    metrics,
+    now: () => clock.now(),
+    finalUntil: () => paths.finalUntil(),
+  };
   for (const routes of hqRoutes(hq)) addRoutes(routes);
   return {
     name: 'paths',

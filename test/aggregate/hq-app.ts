@@ -18,7 +18,7 @@ export interface HqApp {
 
 export async function makeHqApp(
   scenario: Scenario = buildScenario(),
-  routes: Pick<HqOptions, 'now' | 'finalUntil'> = {},
+  routes: Pick<HqOptions, 'now' | 'finalUntil' | 'metrics'> = {},
 ): Promise<HqApp> {
   const fixture = await openStore(scenario.config);
   for (const record of scenario.records) fixture.store.writeBin(record);

@@ -7,7 +7,7 @@
 import { Type as T } from '@sinclair/typebox';
 import type { LineSeriesRow, RangeOptions } from '../../aggregate/query.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqTableOptions, IdListParam } from './hq-params.js';
+import { BinTimes, type HqTableConfig, IdListParam } from './hq-params.js';
 import { defineTable } from './hq-table.js';
 
 const FootfallRow = T.Object({
@@ -20,7 +20,7 @@ const FootfallRow = T.Object({
   groups_out: T.Integer({ description: 'Groups out.' }),
 });
 
-export function footfallTable({ aggregates, config }: HqTableOptions) {
+export function footfallTable(config: HqTableConfig) {
   const configured = config.floor.lines.map((line) => line.id);
   const entrance = new Map(config.floor.lines.map((line) => [line.id, line.entrance]));
   return defineTable({
@@ -31,7 +31,7 @@ export function footfallTable({ aggregates, config }: HqTableOptions) {
     params: { line: IdListParam('counting line') },
     row: FootfallRow,
     filename: 'footfall',
-    rows: ({ range, page, query }) => {
+    rows: ({ range, page, query }, aggregates) => {
       const ids = gridIds(aggregates, range, 'line', query.line, configured);
       const grid = {
         ids,

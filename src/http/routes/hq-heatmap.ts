@@ -89,7 +89,7 @@ export function hqHeatmapRoutes(deps: HqOptions, queries: HqQueryPool): HttpRout
                   },
                 },
               },
-              ...errorResponses(400, 401, 403, 500, 503),
+              ...errorResponses(400, 401, 403, 413, 500, 503),
             },
           },
         },

@@ -30,6 +30,7 @@ import type {
 import type { HeatmapCells } from '../../aggregate/records.js';
 import { localIso, parseStoreTime, storeDayOf } from '../../aggregate/time-zone.js';
 import type { GatewayConfig } from '../../config/schema.js';
+import type { Registry } from '../../metrics.js';
 import { HttpError } from '../errors.js';
 import { StringEnum } from '../schemas.js';
 
@@ -47,19 +48,22 @@ export interface HqAggregateSource extends DailySummarySource {
   newestBinEnd(): number | undefined;
 }
 
-/** What a table declaration reads (hq-tables.ts): on the main thread the store, in a query worker its own. */
-export interface HqTableOptions {
-  aggregates: HqAggregateSource;
-  /** Store time zone, floor plan (ids, names, kinds), k-anonymity. */
-  config: Pick<GatewayConfig, 'store' | 'floor' | 'analysis'>;
-}
+/** What the table declarations read (hq-tables.ts): store time zone, floor plan, k-anonymity, read limits. */
+export type HqTableConfig = Pick<GatewayConfig, 'store' | 'floor' | 'analysis' | 'http'>;
 
 /** The options of `hqRoutes()`. */
-export interface HqOptions extends HqTableOptions {
+export interface HqOptions {
+  /**
+   * The live store (src/aggregate/store.ts `AggregateStore`): this thread asks it only for what final_until
+   * and the resolutions need; query workers read the figures from `database` themselves.
+   */
+  aggregates: Pick<HqAggregateSource, 'resolutions' | 'newestBinEnd'>;
   /** The validated gateway config: the above, cameras (`GET /floor`) and the query workers (`http`). */
-  config: Pick<GatewayConfig, 'store' | 'floor' | 'analysis' | 'devices' | 'http'>;
+  config: HqTableConfig & Pick<GatewayConfig, 'devices'>;
   /** The SQLite file `aggregates` writes (`<data-dir>/omo.db`): query workers open it read-only. */
   database: string;
+  /** The gateway's registry: the query workers' load and refusals (`omo_hq_queries…`). */
+  metrics?: Registry;
   /** The clock that `from`/`to` default from, epoch ms; default Date.now (tests fix it). */
   now?: () => number;
   /**

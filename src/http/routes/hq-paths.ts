@@ -9,7 +9,7 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { foldRareFlows } from '../../aggregate/k-anonymity.js';
 import { binnedPage } from './hq-pages.js';
-import { BinTimes, binTimes, type HqTableOptions, NullableNumber, NullableString } from './hq-params.js';
+import { BinTimes, binTimes, type HqTableConfig, NullableNumber, NullableString } from './hq-params.js';
 import { defineTable } from './hq-table.js';
 
 const TransitionRow = T.Object({
@@ -31,7 +31,7 @@ const TopPathRow = T.Object({
   folded_flows: T.Integer({ description: 'Distinct paths folded into this row (0 on ordinary rows).' }),
 });
 
-export function transitionsTable({ aggregates, config }: HqTableOptions) {
+export function transitionsTable(config: HqTableConfig) {
   const k = config.analysis.k_anonymity;
   return defineTable({
     name: 'hq-transitions',
@@ -40,7 +40,7 @@ export function transitionsTable({ aggregates, config }: HqTableOptions) {
     description: 'Most frequent first within each bin; the "other" row of a bin comes last.',
     row: TransitionRow,
     filename: 'transitions',
-    rows: ({ range, page }) =>
+    rows: ({ range, page }, aggregates) =>
       binnedPage(range, aggregates.flowBinRows('transition', k, range), page, (window) =>
         aggregates.flowSeries('transition', window).flatMap((bin) => {
           const times = binTimes(range.timeZone, bin.start_ms, bin.len_s);
@@ -61,7 +61,7 @@ export function transitionsTable({ aggregates, config }: HqTableOptions) {
   });
 }
 
-export function topPathsTable({ aggregates, config }: HqTableOptions) {
+export function topPathsTable(config: HqTableConfig) {
   const k = config.analysis.k_anonymity;
   return defineTable({
     name: 'hq-top-paths',
@@ -70,7 +70,7 @@ export function topPathsTable({ aggregates, config }: HqTableOptions) {
     description: 'Summed over the bins of the range at the given resolution; the "other" row comes last.',
     row: TopPathRow,
     filename: 'top-paths',
-    rows: ({ range, page }) => {
+    rows: ({ range, page }, aggregates) => {
       const ranking = aggregates.flowRanking('path', k, { ...range, ...page });
       const items: Static<typeof TopPathRow>[] = ranking.page.map(({ zones, count }, i) => ({
         rank: page.offset + i + 1,

@@ -14,7 +14,9 @@
  *   analysis holds that in memory on this thread) and the request's own parameters.
  */
 import { Worker } from 'node:worker_threads';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { HeatmapCells } from '../../aggregate/records.js';
+import { registerOnce } from '../../metrics.js';
 import { HttpError } from '../errors.js';
 import type { TablePage } from './hq-pages.js';
 import type { HqRange } from './hq-params.js';
@@ -43,10 +45,15 @@ export interface HqWorkerData {
 export interface HqQueryPoolOptions extends HqWorkerData {
   workers: number;
   queue: number;
+  /** Where `omo_hq_queries{state}` and `omo_hq_queries_refused_total` are counted. */
+  metrics?: Registry;
 }
 
-/** Heap of one worker: a page, a heatmap or a day summary is small; a query that needs more is wrong. */
-const WORKER_HEAP_MB = 64;
+/**
+ * Heap of one worker: a page, a heatmap or a page of day summaries is small; a query that needs more is
+ * wrong. The young generation is kept as small as the main thread's (`--max-semi-space-size=4`).
+ */
+const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 interface Pending {
   id: number;
@@ -67,13 +74,28 @@ export class HqQueryPool {
   /** Recent query time, ms (exponentially weighted), for Retry-After. */
   private meanMs = 1000;
   private closed = false;
+  private readonly gauge: Gauge<'state'> | undefined;
+  private readonly refused: Counter | undefined;
 
-  constructor(private readonly options: HqQueryPoolOptions) {}
+  constructor(private readonly options: HqQueryPoolOptions) {
+    const registry = options.metrics;
+    if (registry === undefined) return;
+    const registers = [registry];
+    this.gauge = registerOnce(registry, 'omo_hq_queries', () => {
+      const help = 'HQ aggregate queries in the query workers: running, or waiting for a worker.';
+      return new Gauge({ name: 'omo_hq_queries', help, labelNames: ['state'], registers });
+    });
+    this.refused = registerOnce(registry, 'omo_hq_queries_refused_total', () => {
+      const help = 'HQ queries answered 503 busy: every worker running and the queue full.';
+      return new Counter({ name: 'omo_hq_queries_refused_total', help, registers });
+    });
+  }
 
   run<J extends HqJob>(job: J): Promise<HqJobResult<J>> {
     if (this.closed) return Promise.reject(busy('the gateway is stopping', 1));
     const free = this.freeSlot();
     if (free === undefined && this.waiting.length >= this.options.queue) {
+      this.refused?.inc();
       const ahead = this.waiting.length + this.options.workers;
       const seconds = Math.max(1, Math.ceil((ahead * this.meanMs) / this.options.workers / 1000));
       return Promise.reject(
@@ -84,7 +106,13 @@ export class HqQueryPool {
       const pending: Pending = { id: this.nextId++, job, resolve: resolve as (value: unknown) => void, reject };
       if (free === undefined) this.waiting.push(pending);
       else this.start(free, pending);
+      this.report();
     });
+  }
+
+  private report(): void {
+    this.gauge?.set({ state: 'running' }, this.slots.filter((slot) => slot.running !== undefined).length);
+    this.gauge?.set({ state: 'waiting' }, this.waiting.length);
   }
 
   async close(): Promise<void> {
@@ -117,6 +145,7 @@ export class HqQueryPool {
       running.reject(new HttpError(status, code, message, parameter));
     }
     this.next(slot);
+    this.report();
   }
 
   private next(slot: Slot): void {
@@ -132,15 +161,19 @@ export class HqQueryPool {
     slot.running?.reject(error);
     slot.running = undefined;
     const pending = this.waiting.shift();
-    if (pending === undefined) return;
+    if (pending === undefined) {
+      this.report();
+      return;
+    }
     const free = this.freeSlot();
     if (free === undefined) this.waiting.unshift(pending);
     else this.start(free, pending);
+    this.report();
   }
 
   private spawn(): Worker {
     const data: HqWorkerData = { database: this.options.database, config: this.options.config };
-    const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+    const options = { workerData: data, resourceLimits: WORKER_HEAP };
     const worker = import.meta.url.endsWith('.ts')
       ? new Worker(fromSource(new URL('./hq-query-worker.ts', import.meta.url).href), { ...options, eval: true })
       : new Worker(new URL('./hq-query-worker.js', import.meta.url), options);

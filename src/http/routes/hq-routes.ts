@@ -21,9 +21,10 @@ export function hqRoutes(options: HqOptions): HttpRoutePlugin[] {
   const queries = new HqQueryPool({
     database: options.database,
     // What the workers' declarations read; plain data, copied into each worker.
-    config: { store: config.store, floor: config.floor, analysis: config.analysis },
+    config: { store: config.store, floor: config.floor, analysis: config.analysis, http: config.http },
     workers: config.http.query_workers,
     queue: config.http.query_queue,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   const ranges = pathRanges(options);
   const closing: HttpRoutePlugin = {
@@ -31,7 +32,9 @@ export function hqRoutes(options: HqOptions): HttpRoutePlugin[] {
     register: (app) => void app.addHook('onClose', () => queries.close()),
   };
   return [
-    ...hqTables(options).map((table) => hqTableRoute(ranges, table, queries)),
+    ...hqTables(config).map((table) =>
+      hqTableRoute(ranges, table, async (request) => queries.run({ kind: 'table', name: table.name, request })),
+    ),
     hqHeatmapRoutes(options, queries),
     hqFloorRoutes(options),
     closing,

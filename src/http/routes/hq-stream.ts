@@ -11,7 +11,7 @@
  * `total` is null (counting would read the range). `final_until` is the part's own `finalUntil()`
  * when it holds bins back, else the start of the raw bin holding now: a stream stores closed bins only.
  */
-import { Type as T, type TProperties } from '@sinclair/typebox';
+import { Type as T, type TObject, type TProperties } from '@sinclair/typebox';
 import { BinLevels } from '../../aggregate/levels.js';
 import type { CompiledStream } from '../../aggregate/streams/declaration.js';
 import type { StreamPage, StreamQuery } from '../../aggregate/streams/query.js';
@@ -20,7 +20,7 @@ import { localIso } from '../../aggregate/time-zone.js';
 import type { Scope } from '../../registry/tokens.js';
 import type { HttpRoutePlugin } from '../types.js';
 import { BinTimes, type HqOptions, invalid, type RangeSource } from './hq-params.js';
-import { hqTableRoute } from './hq-table.js';
+import { defineTable, hqTableRoute } from './hq-table.js';
 
 /** What the route reads: src/aggregate/streams/stream.ts `DeclaredStream` provides it. */
 export interface HqStreamSource {
@@ -83,7 +83,7 @@ export function hqStreamRoute(
     claim(`${measure}_p90`, T.Number({ description: `${measure}: nearest-rank 90th percentile.` }));
     claim(`${measure}_hist`, T.Array(T.Array(T.Number()), { description: `${measure}: [value, samples] pairs.` }));
   }
-  return hqTableRoute(ranges, {
+  const table = defineTable<TProperties, TObject, HqStreamSource>({
     name: `hq-stream-${name}`,
     url: route.url,
     ...(route.scope === undefined ? {} : { scope: route.scope }),
@@ -93,7 +93,7 @@ export function hqStreamRoute(
     paging: 'cursor',
     row: T.Object(columns),
     filename: name.replaceAll('_', '-'),
-    rows: ({ range, page, query }) => {
+    rows: ({ range, page, query }, source) => {
       const where: Record<string, string[]> = {};
       for (const dimension of dimensions) {
         const values = query[dimension];
@@ -103,7 +103,7 @@ export function hqStreamRoute(
       const after = page.after === undefined ? {} : { after: page.after };
       let result: StreamPage;
       try {
-        result = stream.query({ resolution, fromMs, toMs, where, limit: page.limit, ...after });
+        result = source.query({ resolution, fromMs, toMs, where, limit: page.limit, ...after });
       } catch (error) {
         // Everything else the query checks, this route has checked already; a cursor is the client's.
         if (!(error instanceof StreamInputError && error.field.endsWith(' after'))) throw error;
@@ -129,4 +129,6 @@ export function hqStreamRoute(
       return { total: null, items, cursor: result.next };
     },
   });
+  // Keyset pages cost what they hold (src/aggregate/streams/query.ts): read on this thread.
+  return hqTableRoute(ranges, table, (request) => table.rows(request, stream));
 }

@@ -8,7 +8,7 @@
 import { Type as T } from '@sinclair/typebox';
 import { dailySummaries } from '../../aggregate/daily-summary.js';
 import { StringEnum } from '../schemas.js';
-import { type HqTableOptions, NullableNumber, NullableString } from './hq-params.js';
+import { type HqTableConfig, NullableNumber, NullableString } from './hq-params.js';
 import { defineTable } from './hq-table.js';
 
 /** A year of days per request keeps the hour bins read for peak hours bounded (8,784 per line). */
@@ -34,7 +34,7 @@ const DayRow = T.Object({
   }),
 });
 
-export function dailySummaryTable({ aggregates, config }: HqTableOptions) {
+export function dailySummaryTable(config: HqTableConfig) {
   const context = { timeZone: config.store.timezone, zones: config.floor.zones };
   return defineTable({
     name: 'hq-summary',
@@ -45,7 +45,7 @@ export function dailySummaryTable({ aggregates, config }: HqTableOptions) {
     maxDays: MAX_DAYS,
     row: DayRow,
     filename: 'daily-summary',
-    rows: ({ range, page }) => {
+    rows: ({ range, page }, aggregates) => {
       const days = aggregates.periods(range);
       const window = days.slice(page.offset, page.offset + page.limit);
       return { total: days.length, items: dailySummaries(aggregates, context, window) };

@@ -24,6 +24,7 @@ import type { Paging, TablePage } from './hq-pages.js';
 import {
   BinParam,
   FromParam,
+  type HqAggregateSource,
   type HqRange,
   instantIso,
   NullableNumber,
@@ -34,7 +35,6 @@ import {
   resolveRange,
   ToParam,
 } from './hq-params.js';
-import type { HqQueryPool } from './hq-query-pool.js';
 
 export interface TableRequest<E> {
   /** The range asked for, cut at final_until: read bins starting in [range.fromMs, range.toMs). */
@@ -45,7 +45,8 @@ export interface TableRequest<E> {
   query: E;
 }
 
-export interface HqTable<P extends TProperties, W extends TObject> {
+/** `S` is what the rows are read from: the HQ aggregate source, or a declared stream (hq-stream.ts). */
+export interface HqTable<P extends TProperties, W extends TObject, S = HqAggregateSource> {
   /** Route plugin name (unique in the app). */
   name: string;
   /** Absolute URL, `/api/v1/…`. */
@@ -66,7 +67,7 @@ export interface HqTable<P extends TProperties, W extends TObject> {
   row: W;
   /** CSV download name, without extension. */
   filename: string;
-  rows(request: TableRequest<Static<TObject<P>>>): TablePage<Static<W>>;
+  rows(request: TableRequest<Static<TObject<P>>>, source: S): TablePage<Static<W>>;
 }
 
 /** The shared parameters after validation (Ajv fills the defaults); the declaration's own ride along. */
@@ -105,18 +106,20 @@ export function PageSchema(item: TSchema, description: string, paging: 'offset' 
 }
 
 /** Types a declaration (infers its parameters and row) without registering it. */
-export function defineTable<P extends TProperties, W extends TObject>(table: HqTable<P, W>): HqTable<P, W> {
+export function defineTable<P extends TProperties, W extends TObject, S = HqAggregateSource>(
+  table: HqTable<P, W, S>,
+): HqTable<P, W, S> {
   return table;
 }
 
 /**
- * The route of a declaration. With `queries`, its rows are produced in a query worker (hq-query-pool.ts)
- * from the declaration of the same name there; without, here (a declared stream's keyset page).
+ * The route of a declaration; `produce` gets a page's rows — in a query worker for the path figures
+ * (hq-routes.ts), from the stream on this thread for a declared stream (hq-stream.ts).
  */
-export function hqTableRoute<P extends TProperties, W extends TObject>(
+export function hqTableRoute<P extends TProperties, W extends TObject, S>(
   ranges: RangeSource,
-  table: HqTable<P, W>,
-  queries?: HqQueryPool,
+  table: HqTable<P, W, S>,
+  produce: (request: TableRequest<Static<TObject<P>>>) => TablePage<Static<W>> | Promise<TablePage<Static<W>>>,
 ): HttpRoutePlugin {
   const paging = table.paging ?? 'offset';
   const querystring = Query({
@@ -144,7 +147,7 @@ export function hqTableRoute<P extends TProperties, W extends TObject>(
             querystring,
             response: {
               200: tableResponse(PageSchema(table.row, `${table.summary}: one page`, paging), table.summary),
-              ...errorResponses(400, 401, 403, 500, ...(queries === undefined ? [] : [503])),
+              ...errorResponses(400, 401, 403, 413, 500, 503),
             },
           },
         },
@@ -152,11 +155,7 @@ export function hqTableRoute<P extends TProperties, W extends TObject>(
           const { from, to, bin, limit, offset = 0, after, format, ...own } = request.query;
           const range = resolveRange({ from, to, bin }, ranges, table.maxDays);
           const page = { limit, offset, ...(after === undefined ? {} : { after }) };
-          const asked = { range, page, query: own as Static<TObject<P>> };
-          const { total, items, cursor } =
-            queries === undefined
-              ? table.rows(asked)
-              : ((await queries.run({ kind: 'table', name: table.name, request: asked })) as TablePage<Static<W>>);
+          const { total, items, cursor } = await produce({ range, page, query: own as Static<TObject<P>> });
           const next = nextOf(request.url, range, paging === 'offset' ? { offset, limit, total } : { cursor });
           const fields = rangeFields(range);
           if (total !== null) reply.header('x-total-count', String(total));

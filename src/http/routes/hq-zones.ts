@@ -9,7 +9,7 @@
 import { Type as T } from '@sinclair/typebox';
 import type { RangeOptions, ZoneSeriesRow } from '../../aggregate/query.js';
 import { gridIds, gridPage } from './hq-pages.js';
-import { BinTimes, type HqTableOptions, IdListParam, NullableNumber } from './hq-params.js';
+import { BinTimes, type HqTableConfig, IdListParam, NullableNumber } from './hq-params.js';
 import { defineTable } from './hq-table.js';
 
 const ZoneRow = T.Object({
@@ -30,7 +30,7 @@ const ZoneRow = T.Object({
   queue_wait_littles_law_s: NullableNumber("Queue zones: Little's law, person-seconds / visits ended."),
 });
 
-export function zoneStatsTable({ aggregates, config }: HqTableOptions) {
+export function zoneStatsTable(config: HqTableConfig) {
   const kinds = new Map<string, string>(config.floor.zones.map((zone) => [zone.id, zone.kind]));
   const configured = [...kinds.keys()];
   return defineTable({
@@ -41,7 +41,7 @@ export function zoneStatsTable({ aggregates, config }: HqTableOptions) {
     params: { zone: IdListParam('zone') },
     row: ZoneRow,
     filename: 'zone-stats',
-    rows: ({ range, page, query }) => {
+    rows: ({ range, page, query }, aggregates) => {
       const ids = gridIds(aggregates, range, 'zone', query.zone, configured);
       const grid = {
         ids,
