@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- NAME… [--OPTION VALUE…]]`: runs the benchmarks one after another, each in its own
- * process so one does not inherit another's heap. Names: ingest, paths, uplink, disk, streams, track, vision, cameras (default: all);
+ * process so one does not inherit another's heap. Names: ingest, paths, uplink, disk, streams, track, vision, cameras, hq (default: all);
  * options after the names go to each benchmark (e.g. `npm run bench -- disk --minutes 60`). Figures go
  * in the README.
  */
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const all = ['ingest', 'paths', 'uplink', 'disk', 'streams', 'track', 'vision', 'cameras'];
+const all = ['ingest', 'paths', 'uplink', 'disk', 'streams', 'track', 'vision', 'cameras', 'hq'];
 const args = process.argv.slice(2);
 const firstOption = args.findIndex((arg) => arg.startsWith('--'));
 const names = firstOption < 0 ? args : args.slice(0, firstOption);
