@@ -45,7 +45,7 @@ export async function startYearStore(fineDays: number): Promise<YearStore> {
   const ports = ['--mqtt-port', '0', '--ws-port', '0', '--http-port', '0'];
   const main = join(REPO_ROOT, 'dist/src/main.js');
   const args = ['--max-semi-space-size=4', main, 'start', '--config', configFile, '--data-dir', dir, ...ports];
-  const env = { PATH: process.env.PATH };
+  const env = { PATH: process.env.PATH, OMO_LOG_LEVEL: 'warn' };
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
   const runtime = await waitFor(
     async () => {
