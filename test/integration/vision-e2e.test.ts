@@ -68,7 +68,7 @@ describe('E2E: plain camera frames → detector → tracker → floor tracks and
     expect(health).toMatchObject({ source: 'mqtt', up: true, frames_in: CLIP_FRAMES, dropped: {} });
     expect(health.detected + health.still).toBe(CLIP_FRAMES);
     const outcome = await vision.finish();
-    expectTracked(outcome, { ids: 8, crossings: 4 });
+    expectTracked(outcome, { ids: 8, crossings: 2 });
   });
 
   it('through snapshot pull from a local HTTP server', { timeout: 900_000 }, async () => {
@@ -94,7 +94,7 @@ describe('E2E: plain camera frames → detector → tracker → floor tracks and
       const health = await vision.camera();
       expect(health).toMatchObject({ source: 'snapshot', up: true });
       const outcome = await vision.finish();
-      expectTracked(outcome, { ids: 8, crossings: 4 });
+      expectTracked(outcome, { ids: 8, crossings: 2 });
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
