@@ -175,7 +175,8 @@ describe('the ffmpeg stream source', () => {
       out += chunk.toString();
     });
     const pid = Number(await waitFor(() => /^\d+\n/.exec(out)?.[0], 60_000, "the child's ffmpeg pid"));
-    expect(alive(pid)).toBe(true);
+    // (ffmpeg may already have ended its 1.2 s clip by now on a slow machine; what counts is that none is
+    // left once the parent is gone.)
     child.kill('SIGKILL');
     // Its next frame meets a closed pipe (EPIPE) and ffmpeg exits on its own.
     await waitFor(() => !alive(pid) || isZombieOf1(pid), 60_000, 'ffmpeg to exit after its parent died');
