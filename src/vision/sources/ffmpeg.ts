@@ -11,21 +11,14 @@
  * like a stream that ends, is started again after the retry delay — a demo clip loops.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Clock } from '../../clock.js';
 import { JpegSplitter } from './jpeg-splitter.js';
-import { type FrameSource, RetryDelay, type SourceEvents, type SourceState } from './source.js';
+import { type FrameSource, type PulledSourceOptions, RetryDelay, type SourceState } from './source.js';
 
-export interface FfmpegOptions extends SourceEvents {
+export interface FfmpegOptions extends PulledSourceOptions {
   /** What ffmpeg's `-i` gets: a URL or an absolute file path. */
   input: string;
   /** True for a file: read at its native rate, as a camera would send it. */
   isFile: boolean;
-  fps: number;
-  timeoutMs: number;
-  retryMinMs: number;
-  retryMaxMs: number;
-  maxBytes: number;
-  clock: Clock;
   /** Default `ffmpeg` on the PATH (Debian package `ffmpeg`). */
   ffmpegPath?: string;
 }

@@ -6,19 +6,12 @@
  * is away costs a request now and then, not `fps` of them a second.
  */
 import { assertJpeg } from '../../../devices/lib/camera-streams.js';
-import type { Clock } from '../../clock.js';
 import { type Credentials, HttpAuth } from './http-auth.js';
-import { type FrameSource, RetryDelay, type SourceEvents, type SourceState } from './source.js';
+import { type FrameSource, type PulledSourceOptions, RetryDelay, type SourceState } from './source.js';
 
-export interface SnapshotOptions extends SourceEvents {
+export interface SnapshotOptions extends PulledSourceOptions {
   url: string;
   credentials?: Credentials;
-  fps: number;
-  timeoutMs: number;
-  retryMinMs: number;
-  retryMaxMs: number;
-  maxBytes: number;
-  clock: Clock;
 }
 
 /** A failed pull with its metric reason. */

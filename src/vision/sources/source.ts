@@ -4,6 +4,7 @@
  * whether it is up; what the frames become is the pipeline's business (src/vision/README.md).
  * Frames stay in memory: no source writes one to disk (issue 9 point 8).
  */
+import type { Clock } from '../../clock.js';
 
 /** One JPEG and its event time (epoch ms). A JPEG carries no capture time we can trust: it is arrival time. */
 export interface Frame {
@@ -21,6 +22,16 @@ export interface SourceEvents {
   onFrame(frame: Frame): void;
   /** A counted failure: `reason` is a short code for the metric, `detail` a sentence for the log and health. */
   onFailure(reason: string, detail: string): void;
+}
+
+/** What every source that fetches frames itself (snapshot pull, ffmpeg) is paced and bounded by. */
+export interface PulledSourceOptions extends SourceEvents {
+  fps: number;
+  timeoutMs: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+  maxBytes: number;
+  clock: Clock;
 }
 
 export interface FrameSource {
